@@ -1,0 +1,14 @@
+/** Pulumi program entry (Pulumi.yaml `main: infra/`). Exports the stack outputs of contracts §3. */
+import { createPlatform } from "./platform";
+import { loadStackConfig } from "./stackConfig";
+
+const platform = createPlatform(loadStackConfig());
+
+export const region = platform.region;
+export const accountId = platform.accountId;
+export const bucketName = platform.bucketName;
+export const bucketArn = platform.bucketArn;
+export const dataPrefix = platform.dataPrefix;
+export const executionRoleArn = platform.executionRoleArn;
+export const modelPackageGroupName = platform.modelPackageGroupName;
+export const modelPackageGroupArn = platform.modelPackageGroupArn;

@@ -1,0 +1,105 @@
+/**
+ * The whole stack for one environment: providers pinned to the configured account and region, then the
+ * execution role, the artifact bucket, the model registry and (with the pipeline issue) the pipeline.
+ */
+import * as aws from "@pulumi/aws";
+import * as awsNative from "@pulumi/aws-native";
+import * as pulumi from "@pulumi/pulumi";
+import { bucketArn, roleArn } from "./aws/arns";
+import { xgboostRepositoryArn } from "./aws/regions";
+import { ArtifactStore } from "./components/artifactStore";
+import { ExecutionRole } from "./components/executionRole";
+import { ModelRegistry } from "./components/modelRegistry";
+import { stackTags, type StackConfig } from "./config";
+import { resourceNames } from "./naming";
+import { modelRegistryPolicy } from "./policies/modelRegistry";
+
+/** The stack outputs of contracts §3 (other teams read them with StackReference). */
+export interface PlatformOutputs {
+  readonly region: pulumi.Output<string>;
+  readonly accountId: pulumi.Output<string>;
+  readonly bucketName: pulumi.Output<string>;
+  readonly bucketArn: pulumi.Output<string>;
+  readonly dataPrefix: pulumi.Output<string>;
+  readonly executionRoleArn: pulumi.Output<string>;
+  readonly modelPackageGroupName: pulumi.Output<string>;
+  readonly modelPackageGroupArn: pulumi.Output<string>;
+}
+
+export function createPlatform(config: StackConfig): PlatformOutputs {
+  const names = resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region });
+  const tags = stackTags(config);
+  const assumeRole = config.deployRoleArn ? { roleArn: config.deployRoleArn, sessionName: `ml-pipeline-${config.env}` } : undefined;
+
+  // Explicit providers: region and account come from this stack's config only, never from whatever
+  // AWS_REGION or profile the shell happens to have, and the provider refuses any other account.
+  const awsProvider = new aws.Provider("aws", {
+    region: config.region as aws.Region,
+    allowedAccountIds: [config.accountId],
+    assumeRoles: assumeRole ? [assumeRole] : undefined,
+    defaultTags: { tags },
+  });
+  const nativeProvider = new awsNative.Provider("aws-native", {
+    region: config.region as awsNative.Region,
+    allowedAccountIds: [config.accountId],
+    assumeRole: assumeRole,
+  });
+  const providers = { providers: [awsProvider, nativeProvider] };
+
+  const scope = { partition: config.partition, region: config.region, accountId: config.accountId };
+  const executionRole = new ExecutionRole(
+    "execution-role",
+    {
+      roleName: names.executionRole,
+      policy: {
+        ...scope,
+        roleArn: roleArn(scope, names.executionRole),
+        bucketArn: bucketArn(config.partition, names.bucket),
+        modelPackageGroupName: names.modelPackageGroup,
+        imageRepositoryArn: xgboostRepositoryArn(config.region),
+        ...(config.bucket.kmsKeyArn ? { kmsKeyArn: config.bucket.kmsKeyArn } : {}),
+      },
+      tags,
+    },
+    providers,
+  );
+
+  const store = new ArtifactStore(
+    "artifacts",
+    {
+      bucketName: names.bucket,
+      forceDestroy: config.bucket.forceDestroy,
+      kmsKeyArn: config.bucket.kmsKeyArn,
+      noncurrentVersionExpirationDays: config.bucket.noncurrentVersionExpirationDays,
+      abortIncompleteMultipartUploadDays: config.bucket.abortIncompleteMultipartUploadDays,
+      corsAllowedOrigins: config.bucket.corsAllowedOrigins,
+      readWriteRoleArns: [executionRole.roleArn],
+      tags,
+    },
+    providers,
+  );
+
+  const registry = new ModelRegistry(
+    "model-registry",
+    {
+      groupName: names.modelPackageGroup,
+      description: `Titanic survival classifier (XGBoost), ${config.env} environment`,
+      policy: modelRegistryPolicy({ ...scope, groupName: names.modelPackageGroup, readerAccountIds: config.registry.readerAccountIds }),
+      protect: config.registry.protect,
+      retainOnDelete: config.registry.retainOnDelete,
+      tags,
+    },
+    providers,
+  );
+
+  return {
+    region: pulumi.output(config.region),
+    accountId: pulumi.output(config.accountId),
+    bucketName: store.bucketName,
+    bucketArn: store.bucketArn,
+    dataPrefix: pulumi.interpolate`s3://${store.bucketName}/data/`,
+    executionRoleArn: executionRole.roleArn,
+    modelPackageGroupName: registry.groupName,
+    modelPackageGroupArn: registry.groupArn,
+  };
+}
