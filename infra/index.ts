@@ -1,8 +1,7 @@
 /** Pulumi program entry (Pulumi.yaml `main: infra/`). Exports the stack outputs of contracts §3. */
-import { createPlatform } from "./platform";
-import { loadStackConfig } from "./stackConfig";
+import { program } from "./program";
 
-const platform = createPlatform(loadStackConfig());
+const platform = program();
 
 export const region = platform.region;
 export const accountId = platform.accountId;
@@ -10,5 +9,7 @@ export const bucketName = platform.bucketName;
 export const bucketArn = platform.bucketArn;
 export const dataPrefix = platform.dataPrefix;
 export const executionRoleArn = platform.executionRoleArn;
+export const pipelineName = platform.pipelineName;
+export const pipelineArn = platform.pipelineArn;
 export const modelPackageGroupName = platform.modelPackageGroupName;
 export const modelPackageGroupArn = platform.modelPackageGroupArn;

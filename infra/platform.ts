@@ -11,8 +11,9 @@ import { ArtifactStore } from "./components/artifactStore";
 import { ExecutionRole } from "./components/executionRole";
 import { ModelRegistry } from "./components/modelRegistry";
 import { stackTags, type StackConfig } from "./config";
-import { resourceNames } from "./naming";
 import { modelRegistryPolicy } from "./policies/modelRegistry";
+import { TrainingPipeline } from "./components/trainingPipeline";
+import { stackPipeline } from "./pipeline/stackDefinition";
 
 /** The stack outputs of contracts §3 (other teams read them with StackReference). */
 export interface PlatformOutputs {
@@ -24,10 +25,13 @@ export interface PlatformOutputs {
   readonly executionRoleArn: pulumi.Output<string>;
   readonly modelPackageGroupName: pulumi.Output<string>;
   readonly modelPackageGroupArn: pulumi.Output<string>;
+  readonly pipelineName: pulumi.Output<string>;
+  readonly pipelineArn: pulumi.Output<string>;
 }
 
 export function createPlatform(config: StackConfig): PlatformOutputs {
-  const names = resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region });
+  // Compile (and validate) the pipeline first: a bad definition fails before any resource is declared.
+  const { names, code, compiled, pipelineArn } = stackPipeline(config);
   const tags = stackTags(config);
   const assumeRole = config.deployRoleArn ? { roleArn: config.deployRoleArn, sessionName: `ml-pipeline-${config.env}` } : undefined;
 
@@ -92,6 +96,24 @@ export function createPlatform(config: StackConfig): PlatformOutputs {
     providers,
   );
 
+  const pipeline = new TrainingPipeline(
+    "training-pipeline",
+    {
+      pipelineName: names.pipeline,
+      pipelineArn,
+      description: `Train, evaluate, gate and register the Titanic XGBoost model (${config.env})`,
+      roleArn: executionRole.roleArn,
+      bucketName: store.bucketName,
+      compiled,
+      code,
+      maxParallelSteps: config.pipeline.maxParallelSteps,
+      tags,
+      // Executions must not start before the role can act and the bucket is locked down.
+      dependsOn: [executionRole, store],
+    },
+    providers,
+  );
+
   return {
     region: pulumi.output(config.region),
     accountId: pulumi.output(config.accountId),
@@ -101,5 +123,7 @@ export function createPlatform(config: StackConfig): PlatformOutputs {
     executionRoleArn: executionRole.roleArn,
     modelPackageGroupName: registry.groupName,
     modelPackageGroupArn: registry.groupArn,
+    pipelineName: pipeline.pipelineName,
+    pipelineArn: pipeline.pipelineArn,
   };
 }

@@ -7,8 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, type StackConfig } from "../../infra/config";
 import { asList, type PolicyStatement } from "../../infra/policies/document";
 import { lintPolicy } from "../../infra/policies/lint";
-import { createPlatform, type PlatformOutputs } from "../../infra/platform";
-import { loadStackConfig } from "../../infra/stackConfig";
+import type { PlatformOutputs } from "../../infra/platform";
+import { program } from "../../infra/program";
 import { runUnderMocks, stackConfigFile, valueOf, type ProgramRun, type RecordedResource } from "../harness/pulumiMocks";
 
 const T = {
@@ -25,6 +25,7 @@ const T = {
   policiesExclusive: "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive",
   attachmentsExclusive: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
   group: "aws-native:sagemaker:ModelPackageGroup",
+  pipeline: "aws-native:sagemaker:Pipeline",
   awsProvider: "pulumi:providers:aws",
   nativeProvider: "pulumi:providers:aws-native",
 };
@@ -34,7 +35,7 @@ const statementsOf = (policy: unknown): PolicyStatement[] => (JSON.parse(policy 
 async function runStack(stack: string, overrides: Record<string, unknown> = {}) {
   const values = { ...stackConfigFile(stack), ...overrides };
   const config = parseStackConfig(values, stack);
-  const run = await runUnderMocks(stack, values, () => createPlatform(loadStackConfig()));
+  const run = await runUnderMocks(stack, values, program);
   return { run, config };
 }
 
@@ -57,7 +58,12 @@ for (const stack of ["dev", "staging", "prod"]) {
 
     it("declares every cloud resource inside a component, through the pinned providers", () => {
       const components = run.resources.filter((r) => !r.custom).map((r) => r.type).sort();
-      assert.deepEqual(components, ["ml-pipeline:iam:ExecutionRole", "ml-pipeline:sagemaker:ModelRegistry", "ml-pipeline:storage:ArtifactStore"]);
+      assert.deepEqual(components, [
+        "ml-pipeline:iam:ExecutionRole",
+        "ml-pipeline:sagemaker:ModelRegistry",
+        "ml-pipeline:sagemaker:TrainingPipeline",
+        "ml-pipeline:storage:ArtifactStore",
+      ]);
       const componentUrns = new Set(run.resources.filter((r) => !r.custom).map((r) => r.urn));
       for (const r of run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))) {
         assert.ok(componentUrns.has(r.parentUrn), `${r.type} ${r.name} is not parented to a component`);
@@ -142,7 +148,7 @@ for (const stack of ["dev", "staging", "prod"]) {
     });
 
     it("tags every taggable resource with project, env and owner", () => {
-      const taggable: RecordedResource[] = [run.one(T.bucket), run.one(T.role), run.one(T.group)];
+      const taggable: RecordedResource[] = [run.one(T.bucket), run.one(T.role), run.one(T.group), run.one(T.pipeline)];
       for (const r of taggable) {
         const tags = Array.isArray(r.inputs.tags)
           ? Object.fromEntries((r.inputs.tags as { key: string; value: string }[]).map((t) => [t.key, t.value]))
@@ -165,6 +171,8 @@ for (const stack of ["dev", "staging", "prod"]) {
       assert.equal(await valueOf(o.dataPrefix), `s3://${bucket}/data/`);
       assert.equal(await valueOf(o.executionRoleArn), `arn:aws:iam::${config.accountId}:role/ml-pipeline-${stack}-sagemaker-execution`);
       assert.equal(await valueOf(o.modelPackageGroupName), `ml-pipeline-${stack}-titanic-xgboost`);
+      assert.equal(await valueOf(o.pipelineName), `ml-pipeline-${stack}-titanic-training`);
+      assert.equal(await valueOf(o.pipelineArn), `arn:aws:sagemaker:${config.region}:${config.accountId}:pipeline/ml-pipeline-${stack}-titanic-training`);
       assert.equal(
         await valueOf(o.modelPackageGroupArn),
         `arn:aws:sagemaker:${config.region}:${config.accountId}:model-package-group/ml-pipeline-${stack}-titanic-xgboost`,
@@ -207,7 +215,7 @@ describe("program under mocks: optional features", () => {
     let error: unknown;
     const run = await runUnderMocks("dev", { "aws:region": "nowhere-1", "ml-pipeline:owner": "x", "ml-pipeline:bucket": { forceDestroy: "no" } }, () => {
       try {
-        return createPlatform(loadStackConfig());
+        return program();
       } catch (e) {
         error = e;
         return undefined;
@@ -233,6 +241,8 @@ describe("program entry point (infra/index.ts)", () => {
       "executionRoleArn",
       "modelPackageGroupArn",
       "modelPackageGroupName",
+      "pipelineArn",
+      "pipelineName",
       "region",
     ]);
     for (const key of Object.keys(program).filter((k) => k !== "__esModule")) assert.ok(pulumi.Output.isInstance(program[key]), key);

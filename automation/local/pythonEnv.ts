@@ -1,0 +1,102 @@
+/**
+ * The Python interpreter that runs the training scripts locally: `$PYTHON` when set, otherwise a venv in
+ * `.venv/` built from `training/requirements.txt` on first use (and rebuilt when the pins change).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export class PythonEnvError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PythonEnvError";
+  }
+}
+
+export interface PythonEnvOptions {
+  readonly repoRoot: string;
+  /** Also install the test tools (training/requirements-dev.txt). */
+  readonly dev?: boolean;
+  /** Interpreter override; defaults to `$PYTHON`. */
+  readonly python?: string;
+  /** Progress lines (pip's output is streamed through it). */
+  readonly log: (line: string) => void;
+}
+
+const sha256 = (file: string): string => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+
+/** Returns the path of a Python executable with the training requirements installed. */
+export async function ensurePythonEnv(options: PythonEnvOptions): Promise<string> {
+  const override = options.python ?? process.env.PYTHON;
+  if (override) {
+    const check = spawnSync(override, ["-c", "import xgboost, pandas, numpy"], { encoding: "utf8" });
+    if (check.error || check.status !== 0) {
+      throw new PythonEnvError(
+        `PYTHON=${override} cannot import xgboost, pandas and numpy (${(check.error?.message ?? check.stderr).trim().split("\n").pop()}); ` +
+          `install training/requirements.txt into it, or unset PYTHON to let ml-pipeline build .venv/`,
+      );
+    }
+    return override;
+  }
+
+  const venv = path.join(options.repoRoot, ".venv");
+  const python = path.join(venv, "bin", "python");
+  const wanted = requirementFiles(options);
+  const stamp = path.join(venv, ".ml-pipeline-requirements.json");
+  const stampValue = JSON.stringify(Object.fromEntries(wanted.map((f) => [path.basename(f), sha256(f)])));
+  if (fs.existsSync(python) && fs.existsSync(stamp) && stampCovers(fs.readFileSync(stamp, "utf8"), stampValue)) return python;
+
+  const basePython = findBasePython();
+  if (!fs.existsSync(python)) {
+    options.log(`creating the Python environment in ${path.relative(process.cwd(), venv) || venv} (first run only)…`);
+    await run(basePython, ["-m", "venv", venv], options.log, "python3 -m venv failed: install the venv module (Debian/Ubuntu: apt-get install python3-venv)");
+  }
+  const pipCheck = spawnSync(python, ["-m", "pip", "--version"], { encoding: "utf8" });
+  if (pipCheck.status !== 0) throw new PythonEnvError(`pip is missing in ${venv}: install python3-pip (or python3-venv with ensurepip), then delete ${venv} and retry`);
+  options.log(`installing ${wanted.map((f) => path.relative(options.repoRoot, f)).join(" and ")}…`);
+  await run(
+    python,
+    ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off", ...wanted.flatMap((f) => ["-r", f])],
+    options.log,
+    "pip install failed (see the lines above); check the network access to PyPI",
+  );
+  fs.writeFileSync(stamp, stampValue);
+  return python;
+}
+
+function requirementFiles(options: PythonEnvOptions): string[] {
+  const dir = path.join(options.repoRoot, "training");
+  return [path.join(dir, "requirements.txt"), ...(options.dev ? [path.join(dir, "requirements-dev.txt")] : [])];
+}
+
+/** A dev install also satisfies a runtime-only request, as long as the runtime pins are the same. */
+function stampCovers(existing: string, wanted: string): boolean {
+  try {
+    const have = JSON.parse(existing) as Record<string, string>;
+    return Object.entries(JSON.parse(wanted) as Record<string, string>).every(([file, hash]) => have[file] === hash);
+  } catch {
+    return false;
+  }
+}
+
+function findBasePython(): string {
+  for (const candidate of ["python3", "python"]) {
+    const probe = spawnSync(candidate, ["-c", "import sys; print(sys.version_info >= (3, 9))"], { encoding: "utf8" });
+    if (!probe.error && probe.stdout.trim() === "True") return candidate;
+  }
+  throw new PythonEnvError(
+    "Python 3.9 or newer was not found on PATH: install it (Debian/Ubuntu: apt-get install python3 python3-venv; macOS: brew install python) or set PYTHON to an interpreter that has training/requirements.txt installed",
+  );
+}
+
+function run(command: string, args: string[], log: (line: string) => void, failure: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const forward = (chunk: Buffer) => chunk.toString().split(/\r?\n/).filter(Boolean).forEach((line) => log(`  ${line}`));
+    child.stdout.on("data", forward);
+    child.stderr.on("data", forward);
+    child.on("error", (error) => reject(new PythonEnvError(`${failure}: ${error.message}`)));
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new PythonEnvError(`${failure} (exit ${code})`))));
+  });
+}

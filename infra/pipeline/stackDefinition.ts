@@ -1,0 +1,36 @@
+/**
+ * One stack's compiled pipeline, from its config alone: no AWS call and no Pulumi engine, so the
+ * program, the `definition` command, the driver and the local target all compile the very same bytes.
+ */
+import { pipelineArn, roleArn } from "../aws/arns";
+import { buildCodeBundle, type CodeBundle } from "../code/codeBundle";
+import type { StackConfig } from "../config";
+import { resourceNames, type ResourceNames } from "../naming";
+import { compilePipeline, type CompiledPipeline } from "./compile";
+import { titanicPipeline, type TitanicPipelineInput } from "./titanic";
+import { loadTrainingDefaults, TRAINING_DIR } from "./trainingDefaults";
+
+export interface StackPipeline {
+  readonly names: ResourceNames;
+  readonly pipelineArn: string;
+  readonly code: CodeBundle;
+  readonly compiled: CompiledPipeline;
+}
+
+export function stackPipeline(config: StackConfig, trainingDir: string = TRAINING_DIR): StackPipeline {
+  const names = resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region });
+  const scope = { partition: config.partition, region: config.region, accountId: config.accountId };
+  const code = buildCodeBundle(trainingDir);
+  const input: TitanicPipelineInput = {
+    region: config.region,
+    bucket: names.bucket,
+    roleArn: roleArn(scope, names.executionRole),
+    pipelineName: names.pipeline,
+    modelPackageGroupName: names.modelPackageGroup,
+    codeSha256: code.sha256,
+    ...(config.bucket.kmsKeyArn ? { kmsKeyArn: config.bucket.kmsKeyArn } : {}),
+    settings: config.pipeline,
+    defaults: loadTrainingDefaults(trainingDir),
+  };
+  return { names, pipelineArn: pipelineArn(scope, names.pipeline), code, compiled: compilePipeline(titanicPipeline(input)) };
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Every test in the repository: type-check, mocha (TypeScript, incl. a moto server) and pytest (training/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+node_runner="node -r ts-node/register/transpile-only"
+
+bash scripts/test-data.sh || echo "warning: tests that need data/titanic/train.csv will be skipped" >&2
+python=$($node_runner scripts/setup-python.ts --dev)
+export ML_PIPELINE_TEST_PYTHON="$python"
+
+echo "== type-check (tsc)" >&2
+npx tsc -p .
+echo "== mocha ($(node --version))" >&2
+npx mocha
+echo "== pytest" >&2
+"$python" -m pytest training/tests -q
