@@ -1,0 +1,75 @@
+/** What a run reports: the summary JSON of contracts §2, for the AWS and the local target alike. */
+
+export type ExecutionStatus = "Executing" | "Stopping" | "Stopped" | "Failed" | "Succeeded";
+export type StepStatus = "Starting" | "Executing" | "Stopping" | "Stopped" | "Failed" | "Succeeded";
+export type SummaryStatus = "Succeeded" | "Failed" | "TimedOut" | "Stopped";
+export type ApprovalStatus = "PendingManualApproval" | "Approved" | "Rejected";
+
+export interface StepReport {
+  readonly name: string;
+  /** SageMaker step type: Training, Processing, Condition, RegisterModel, Fail. */
+  readonly type: string;
+  readonly status: StepStatus;
+  readonly failureReason: string | null;
+  readonly startedAt?: string;
+  readonly endedAt?: string;
+}
+
+export interface ExecutionReport {
+  readonly arn: string;
+  readonly status: ExecutionStatus;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  /** The parameters given explicitly (defaults are not repeated). */
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly steps: readonly StepReport[];
+  readonly failureReason?: string | null;
+}
+
+export interface ModelMetrics {
+  readonly accuracy?: number;
+  readonly auc?: number;
+  readonly f1?: number;
+  readonly precision?: number;
+  readonly recall?: number;
+}
+
+export interface ModelReport {
+  readonly packageArn: string;
+  readonly version: number;
+  readonly approvalStatus: ApprovalStatus;
+  readonly metrics: ModelMetrics;
+}
+
+export interface DeployReport {
+  readonly status: "succeeded" | "failed" | "skipped" | "previewed";
+  readonly changes: Readonly<Record<string, number>>;
+  readonly seconds: number;
+}
+
+export interface EnvironmentReport {
+  readonly env: string;
+  readonly target: "aws" | "local";
+  readonly deploy: DeployReport | null;
+  readonly outputs: Readonly<Record<string, string>>;
+  readonly execution: ExecutionReport | null;
+  /** null when nothing was registered (a failed gate). */
+  readonly model: ModelReport | null;
+  /** Why this environment failed, when it did before or outside the execution. */
+  readonly error?: string;
+}
+
+export interface RunSummary {
+  readonly status: SummaryStatus;
+  readonly environments: readonly EnvironmentReport[];
+}
+
+/** The overall status: the first environment that did not succeed decides it. */
+export function summaryStatus(environments: readonly EnvironmentReport[], interruption?: "TimedOut" | "Stopped"): SummaryStatus {
+  if (interruption) return interruption;
+  for (const env of environments) {
+    if (env.error || env.deploy?.status === "failed") return "Failed";
+    if (env.execution && env.execution.status !== "Succeeded") return env.execution.status === "Stopped" ? "Stopped" : "Failed";
+  }
+  return "Succeeded";
+}
