@@ -257,6 +257,11 @@ export function parseStackConfig(values: Readonly<Record<string, unknown>>, stac
   };
 }
 
+/** The pipeline settings a stack gets when it configures none (used by the local target). */
+export function defaultPipelineConfig(): PipelineConfig {
+  return parseStackConfig({ "aws:region": "us-east-1", [k("accountId")]: "000000000000", [k("owner")]: "local" }, "defaults").pipeline;
+}
+
 /** Tags every taggable resource of the stack carries. */
 export function stackTags(config: Pick<StackConfig, "project" | "env" | "owner" | "tags">): Record<string, string> {
   return { ...config.tags, project: config.project, env: config.env, owner: config.owner };

@@ -16,7 +16,7 @@ export class PythonEnvError extends Error {
 
 export interface PythonEnvOptions {
   readonly repoRoot: string;
-  /** Also install the test tools (training/requirements-dev.txt). */
+  /** Also install the test tools (training/requirements-dev.txt, tests/requirements.txt). */
   readonly dev?: boolean;
   /** Interpreter override; defaults to `$PYTHON`. */
   readonly python?: string;
@@ -66,8 +66,11 @@ export async function ensurePythonEnv(options: PythonEnvOptions): Promise<string
 }
 
 function requirementFiles(options: PythonEnvOptions): string[] {
-  const dir = path.join(options.repoRoot, "training");
-  return [path.join(dir, "requirements.txt"), ...(options.dev ? [path.join(dir, "requirements-dev.txt")] : [])];
+  const training = path.join(options.repoRoot, "training");
+  const runtime = path.join(training, "requirements.txt");
+  if (!options.dev) return [runtime];
+  // Test tools: pytest for training/, moto for the TypeScript tests of the AWS driver.
+  return [runtime, path.join(training, "requirements-dev.txt"), path.join(options.repoRoot, "tests", "requirements.txt")];
 }
 
 /** A dev install also satisfies a runtime-only request, as long as the runtime pins are the same. */
