@@ -206,7 +206,7 @@ export function parseStackConfig(values: Readonly<Record<string, unknown>>, stac
     trainingInstanceType: o.string("trainingInstanceType", INSTANCE_TYPE_RULE("ml.m5.large")) ?? "ml.m5.large",
     trainingInstanceCount: o.integer("trainingInstanceCount", 1, 1, 20),
     processingInstanceType: o.string("processingInstanceType", INSTANCE_TYPE_RULE("ml.m5.large")) ?? "ml.m5.large",
-    accuracyThreshold: o.number("accuracyThreshold", 0.75, 0, 1),
+    accuracyThreshold: o.number("accuracyThreshold", 0.78, 0, 1),
     maxRuntimeSeconds: o.integer("maxRuntimeSeconds", 3600, 60, 432000),
     volumeSizeGb: o.integer("volumeSizeGb", 30, 1, 16384),
     spot: o.object("spot", SPOT_KEYS, (s) => ({

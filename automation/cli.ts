@@ -1,0 +1,224 @@
+/**
+ * `npm run automate -- <command> [flags]` (contracts §2). Parses and validates the command line, then
+ * hands over to the commands; every usage error exits 2 before anything changed.
+ */
+import { Command, CommanderError } from "commander";
+import { EXIT, OperationError, UsageError, type ExitCode } from "./core/errors";
+import { parseDuration } from "./core/duration";
+import { parseParamFlags } from "./core/parameters";
+import type { ProgressSink } from "./core/run";
+import { appendGitHubStepSummary, exitCodeFor, humanSummary, writeSummaryFile } from "./core/summaryOutput";
+import type { RawData } from "./data/source";
+import type { OpenStack } from "./deploy/stack";
+import { definitionFor } from "./commands/definition";
+import { destroy } from "./commands/destroy";
+import { describeVersion, openRegistry, parseVersion, versionTable } from "./commands/models";
+import type { AwsTargetFactory, LocalTargetFactory } from "./commands/targets";
+import { up } from "./commands/up";
+
+export interface CliDeps {
+  readonly repoRoot: string;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (line: string) => void;
+  readonly signal: AbortSignal;
+  readonly env: NodeJS.ProcessEnv;
+  readonly progress: () => ProgressSink;
+  readonly openStack: OpenStack;
+  readonly aws: AwsTargetFactory;
+  readonly local: LocalTargetFactory;
+  readonly localHome: string;
+  readonly compileLocalDefinition: () => string;
+  readonly loadData: (spec: string | undefined) => Promise<RawData>;
+  readonly commit: () => string;
+  readonly policyPacks: readonly string[];
+  readonly now: () => number;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+interface RunFlags {
+  env?: string;
+  param: string[];
+  data?: string;
+  timeout?: string;
+  skipRun?: boolean;
+  preview?: boolean;
+  summary?: string;
+  rerun?: boolean;
+  pipeline?: string;
+  region?: string;
+}
+
+interface ModelFlags {
+  env?: string;
+  group?: string;
+  region?: string;
+  version?: string;
+  reason?: string;
+  json?: boolean;
+}
+
+export async function main(argv: readonly string[], deps: CliDeps): Promise<ExitCode> {
+  let exitCode: ExitCode = EXIT.ok;
+  const print = (text: string) => deps.stdout(text.endsWith("\n") ? text : `${text}\n`);
+
+  const program = new Command()
+    .name("npm run automate --")
+    .description("Deploy, run and govern the ml-pipeline SageMaker stack, or run it locally with no AWS (--env local, the default).")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => deps.stdout(s), writeErr: (s) => deps.stderr(s.trimEnd()) });
+
+  const runOptions = (cmd: Command, envHelp: string) =>
+    cmd
+      .option("--env <names>", envHelp)
+      .option("--param <Name=Value>", "override a pipeline parameter (repeatable)", collect, [])
+      .option("--data <csv>", "raw Kaggle-schema CSV to stage: a path or an https URL (default data/titanic/train.csv)")
+      .option("--timeout <duration>", "stop the execution after this long, e.g. 90m or 1h30m (exit 3)")
+      .option("--summary <file>", "write the JSON run summary to this file")
+      .option("--rerun", "start a new execution even if this exact request already ran");
+
+  const runSummary = async (flags: RunFlags, deploy: boolean) => {
+    const timeoutMs = flags.timeout !== undefined ? parseDuration(flags.timeout) : undefined;
+    const params = parseParamFlags(flags.param);
+    if (flags.preview && flags.skipRun) deps.stderr("note: --preview never runs the pipeline; --skip-run is implied");
+    const summary = await up(
+      { envSpec: flags.env ?? "local", params, ...(timeoutMs !== undefined ? { timeoutMs } : {}), skipRun: !!flags.skipRun, preview: !!flags.preview, deploy, rerun: !!flags.rerun },
+      {
+        repoRoot: deps.repoRoot,
+        log: deps.stderr,
+        signal: deps.signal,
+        progress: deps.progress,
+        openStack: deps.openStack,
+        aws: deps.aws,
+        local: deps.local,
+        loadData: () => deps.loadData(flags.data),
+        commit: deps.commit(),
+        ...(deps.env.GITHUB_RUN_ID ? { ciRunId: deps.env.GITHUB_RUN_ID } : {}),
+        policyPacks: deps.policyPacks,
+        now: deps.now,
+      },
+    );
+    if (flags.summary) writeSummaryFile(flags.summary, summary);
+    appendGitHubStepSummary(summary, deps.env);
+    print(humanSummary(summary));
+    exitCode = exitCodeFor(summary);
+  };
+
+  runOptions(
+    program.command("up", { isDefault: true }).description("for each environment: deploy (or prepare the local store), stage the data, run the pipeline, wait, report"),
+    "environment(s): local (default) or stacks, comma-separated in order, e.g. dev,staging",
+  )
+    .option("--skip-run", "deploy and stage nothing more: do not start the pipeline")
+    .option("--preview", "show what a deploy would change; changes nothing")
+    .action(async (flags: RunFlags) => runSummary(flags, true));
+
+  runOptions(
+    program.command("run").description("start one execution and wait for it, without deploying: --env <name> (reads stack outputs) or --pipeline <name> (plain AWS API)"),
+    "one environment: local (default) or a deployed stack",
+  )
+    .option("--pipeline <name>", "a SageMaker pipeline name or ARN: run it with plain AWS calls, no Pulumi")
+    .option("--region <region>", "AWS region for --pipeline (default: AWS_REGION)")
+    .action(async (flags: RunFlags) => {
+      if (flags.pipeline) {
+        if (flags.env) throw new UsageError("give either --env or --pipeline, not both");
+        exitCode = await runPipelineByName(flags, deps, print);
+        return;
+      }
+      if (flags.region) throw new UsageError("--region goes with --pipeline; an environment's region comes from its Pulumi.<env>.yaml");
+      if ((flags.env ?? "local").includes(",")) throw new UsageError("run takes one environment; use up for a sequence");
+      await runSummary(flags, false);
+    });
+
+  const models = program.command("models").description("list, describe, approve or reject model versions in the registry");
+  const registryOptions = (cmd: Command) =>
+    cmd
+      .option("--env <name>", "environment whose registry to use (default local)")
+      .option("--group <name>", "a model package group by name (AWS), instead of --env")
+      .option("--region <region>", "AWS region for --group (default: AWS_REGION)")
+      .option("--json", "print JSON instead of text");
+  registryOptions(models.command("list").description("versions newest first: status, created, accuracy, AUC")).action(async (flags: ModelFlags) => {
+    const opened = await openRegistry(flags, deps);
+    try {
+      const versions = await opened.registry.list();
+      print(flags.json ? JSON.stringify(versions, null, 2) : versionTable(opened.group, versions));
+    } finally {
+      opened.close();
+    }
+  });
+  registryOptions(models.command("describe").description("everything recorded about one version"))
+    .option("--version <n>", "model version (default: latest)")
+    .action(async (flags: ModelFlags) => {
+      const version = parseVersion(flags.version);
+      const opened = await openRegistry(flags, deps);
+      try {
+        const detail = await opened.registry.describe(version);
+        print(flags.json ? JSON.stringify(detail, null, 2) : describeVersion(detail));
+      } finally {
+        opened.close();
+      }
+    });
+  for (const [name, status] of [
+    ["approve", "Approved"],
+    ["reject", "Rejected"],
+  ] as const) {
+    registryOptions(models.command(name).description(`mark a version ${status}`))
+      .option("--version <n>", "model version (default: latest)")
+      .option("--reason <text>", "why (recorded with the version)")
+      .action(async (flags: ModelFlags) => {
+        const version = parseVersion(flags.version);
+        const opened = await openRegistry(flags, deps);
+        try {
+          const change = await opened.registry.setApproval(version, status, flags.reason);
+          print(
+            change.changed
+              ? `${opened.group} version ${change.version.version} is now ${status}${flags.reason ? ` (${flags.reason})` : ""}`
+              : `${opened.group} version ${change.version.version} is already ${status}; nothing changed`,
+          );
+        } finally {
+          opened.close();
+        }
+      });
+  }
+
+  program
+    .command("definition")
+    .description("print the compiled pipeline definition JSON (needs neither AWS nor the Pulumi CLI)")
+    .option("--env <name>", "environment (default local)", "local")
+    .action((flags: { env: string }) => print(definitionFor(deps.repoRoot, flags.env, deps.compileLocalDefinition)));
+
+  program
+    .command("destroy")
+    .description("tear an environment down (prod only with --yes)")
+    .requiredOption("--env <name>", "environment to destroy")
+    .option("--yes", "confirm destroying a production or protected environment")
+    .action(async (flags: { env: string; yes?: boolean }) =>
+      destroy(flags.env, !!flags.yes, { repoRoot: deps.repoRoot, log: deps.stderr, signal: deps.signal, openStack: deps.openStack, aws: deps.aws, localHome: deps.localHome }),
+    );
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end parsing "with an error" that is not one.
+      return error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.help" ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      deps.stderr(`error: ${error.message}`);
+      return EXIT.usage;
+    }
+    deps.stderr(`error: ${error instanceof OperationError ? error.message : (error as Error).stack ?? String(error)}`);
+    return EXIT.failed;
+  }
+}
+
+async function runPipelineByName(flags: RunFlags, deps: CliDeps, print: (text: string) => void): Promise<ExitCode> {
+  const { runByPipelineName } = await import("./commands/runByName");
+  const summary = await runByPipelineName(flags, deps);
+  if (flags.summary) writeSummaryFile(flags.summary, summary);
+  appendGitHubStepSummary(summary, deps.env);
+  print(humanSummary(summary));
+  return exitCodeFor(summary);
+}
+

@@ -1,0 +1,45 @@
+/** `destroy --env <name>`: tear an environment down (prod, or any protected registry, only with --yes). */
+import * as fs from "node:fs";
+import { resourceNames } from "../../infra/naming";
+import { loadStackConfigFile, LOCAL_ENV } from "../core/environments";
+import { UsageError } from "../core/errors";
+import type { Log } from "../core/run";
+import type { OpenStack } from "../deploy/stack";
+import { describeChanges } from "./up";
+import type { AwsTargetFactory } from "./targets";
+
+export interface DestroyDeps {
+  readonly repoRoot: string;
+  readonly log: Log;
+  readonly signal: AbortSignal;
+  readonly openStack: OpenStack;
+  readonly aws: AwsTargetFactory;
+  /** The local store's directory. */
+  readonly localHome: string;
+}
+
+export async function destroy(envName: string, yes: boolean, deps: DestroyDeps): Promise<void> {
+  if (envName.includes(",")) throw new UsageError("destroy takes one environment at a time");
+  if (envName === LOCAL_ENV) {
+    if (!fs.existsSync(deps.localHome)) return deps.log(`nothing to destroy: ${deps.localHome} does not exist`);
+    fs.rmSync(deps.localHome, { recursive: true, force: true });
+    return deps.log(`removed the local store ${deps.localHome} (objects, executions and the local registry)`);
+  }
+  const config = loadStackConfigFile(deps.repoRoot, envName);
+  if ((envName === "prod" || config.registry.protect) && !yes) {
+    throw new UsageError(`destroying "${envName}" deletes its pipeline, bucket and role: add --yes if you really mean it`);
+  }
+  const stack = await deps.openStack(envName, { create: false });
+  const group = resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region }).modelPackageGroup;
+  if (config.registry.protect) {
+    deps.log(`the model package group ${group} is protected (ml-pipeline:registry.protect): set it to false and run up first, or destroy will stop at it`);
+  } else if (!config.registry.retainOnDelete && config.bucket.forceDestroy) {
+    // A group that still holds versions cannot be deleted; a disposable env deletes its versions first.
+    const deleted = await deps.aws({ region: config.region, deployRoleArn: config.deployRoleArn, accountId: config.accountId }).deleteModelVersions(group);
+    deps.log(`deleted ${deleted} model version(s) from ${group}`);
+  } else if (config.registry.retainOnDelete) {
+    deps.log(`the model package group ${group} and its versions are kept (ml-pipeline:registry.retainOnDelete)`);
+  }
+  const result = await stack.destroy({ onOutput: (line) => deps.log(`[${envName}] ${line}`), signal: deps.signal });
+  deps.log(`[${envName}] destroyed: ${describeChanges(result.changes)}`);
+}

@@ -1,0 +1,72 @@
+/** `models list|describe|approve|reject`: the registry of `--env <name>` or `--group <name>`. */
+import { resourceNames } from "../../infra/naming";
+import { loadStackConfigFile, LOCAL_ENV } from "../core/environments";
+import { UsageError } from "../core/errors";
+import type { ModelVersionDetail, ModelVersionSummary, RegistryClient } from "../core/registry";
+import type { AwsTargetFactory, LocalTargetFactory } from "./targets";
+
+export interface RegistrySelector {
+  readonly env?: string;
+  readonly group?: string;
+  readonly region?: string;
+}
+
+export interface OpenedRegistry {
+  readonly registry: RegistryClient;
+  readonly group: string;
+  close(): void;
+}
+
+export async function openRegistry(
+  selector: RegistrySelector,
+  deps: { readonly repoRoot: string; readonly aws: AwsTargetFactory; readonly local: LocalTargetFactory },
+): Promise<OpenedRegistry> {
+  if (selector.env && selector.group) throw new UsageError("give either --env or --group, not both");
+  if (selector.group) {
+    return { registry: deps.aws(selector.region ? { region: selector.region } : {}).registry(selector.group), group: selector.group, close: () => undefined };
+  }
+  const env = selector.env ?? LOCAL_ENV;
+  if (env === LOCAL_ENV) {
+    const target = await deps.local();
+    return { registry: target.registry, group: target.outputs.modelPackageGroupName ?? "local", close: () => target.close() };
+  }
+  if (selector.region) throw new UsageError("--region goes with --group; an environment's region comes from its Pulumi.<env>.yaml");
+  const config = loadStackConfigFile(deps.repoRoot, env);
+  // The group name follows from the config alone (naming.ts): no Pulumi CLI needed to read a registry.
+  const group = resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region }).modelPackageGroup;
+  const aws = deps.aws({ region: config.region, deployRoleArn: config.deployRoleArn, accountId: config.accountId });
+  return { registry: aws.registry(group), group, close: () => undefined };
+}
+
+export function parseVersion(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--version "${text}" must be a positive whole number (a model version)`);
+  return Number(text);
+}
+
+const fixed = (n: number | undefined) => (n === undefined ? "-" : n.toFixed(3));
+
+export function versionTable(group: string, versions: readonly ModelVersionSummary[]): string {
+  if (versions.length === 0) return `${group}: no model versions yet`;
+  const header = ["version", "status", "created", "accuracy", "auc"];
+  const rows = versions.map((v) => [String(v.version), v.approvalStatus, v.createdAt.replace(/\.\d+Z$/, "Z"), fixed(v.metrics.accuracy), fixed(v.metrics.auc)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  return [`${group}:`, line(header), ...rows.map(line)].join("\n");
+}
+
+export function describeVersion(v: ModelVersionDetail): string {
+  const lines = [
+    `group:            ${v.group}`,
+    `version:          ${v.version}`,
+    `arn:              ${v.arn}`,
+    `approval status:  ${v.approvalStatus}${v.approvalDescription ? ` (${v.approvalDescription})` : ""}`,
+    `created:          ${v.createdAt}`,
+    `metrics:          accuracy ${fixed(v.metrics.accuracy)}, auc ${fixed(v.metrics.auc)}, f1 ${fixed(v.metrics.f1)}, precision ${fixed(v.metrics.precision)}, recall ${fixed(v.metrics.recall)}`,
+  ];
+  if (v.modelDataUrl) lines.push(`model data:       ${v.modelDataUrl}`);
+  if (v.executionArn) lines.push(`execution:        ${v.executionArn}`);
+  if (v.description) lines.push(`description:      ${v.description}`);
+  for (const key of Object.keys(v.metadata).sort()) lines.push(`metadata ${key}: ${v.metadata[key]}`);
+  return lines.join("\n");
+}

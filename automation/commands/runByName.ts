@@ -1,0 +1,37 @@
+/** `run --pipeline <name> [--region <r>]`: start and wait with plain AWS calls, no Pulumi and no stack config. */
+import { UsageError } from "../core/errors";
+import { parseDuration } from "../core/duration";
+import { clientRequestToken, executionDisplayName } from "../core/identity";
+import { checkParameters, parseParamFlags } from "../core/parameters";
+import { summaryStatus, type RunSummary } from "../core/report";
+import type { CliDeps } from "../cli";
+
+export async function runByPipelineName(
+  flags: { pipeline?: string; region?: string; param: string[]; timeout?: string; rerun?: boolean; data?: string },
+  deps: CliDeps,
+): Promise<RunSummary> {
+  const pipeline = flags.pipeline!;
+  if (flags.data) throw new UsageError("--data needs an environment (the bucket comes from its stack); with --pipeline the data must already be staged");
+  const timeoutMs = flags.timeout !== undefined ? parseDuration(flags.timeout) : undefined;
+  const aws = deps.aws(flags.region ? { region: flags.region } : {});
+  await aws.verifyCredentials();
+  const parameters = checkParameters(parseParamFlags(flags.param), await aws.declarations(pipeline));
+  const commit = deps.commit();
+  const outcome = await aws.run(pipeline, {
+    parameters,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    signal: deps.signal,
+    log: deps.stderr,
+    progress: deps.progress(),
+    clientRequestToken: clientRequestToken({
+      pipeline,
+      commit,
+      parameters,
+      ...(deps.env.GITHUB_RUN_ID ? { ciRunId: deps.env.GITHUB_RUN_ID } : {}),
+      ...(flags.rerun ? { nonce: String(deps.now()) } : {}),
+    }),
+    displayName: executionDisplayName(commit, "run"),
+  });
+  const env = { env: pipeline, target: "aws" as const, deploy: null, outputs: { pipelineName: pipeline }, execution: outcome.execution, model: outcome.model };
+  return { status: summaryStatus([env], outcome.interruption), environments: [env] };
+}

@@ -1,0 +1,37 @@
+/** What the commands need from each target; the real implementations are wired in cli.ts, fakes in tests. */
+import type { ObjectStore } from "../core/objectStore";
+import type { ParameterDeclaration } from "../core/parameters";
+import type { RegistryClient } from "../core/registry";
+import type { RunOutcome, RunRequest } from "../core/run";
+
+/** AWS access for one environment (or for `--pipeline`/`--group` with no stack). */
+export interface AwsTarget {
+  /** Fails with a UsageError when credentials are missing/expired or point at another account. */
+  verifyCredentials(expectedAccountId?: string): Promise<void>;
+  objectStore(bucket: string): ObjectStore;
+  declarations(pipelineName: string): Promise<ParameterDeclaration[]>;
+  run(pipelineName: string, request: RunRequest): Promise<RunOutcome>;
+  registry(groupName: string): RegistryClient;
+  /** Deletes every version in a group (before destroying a disposable environment). */
+  deleteModelVersions(groupName: string): Promise<number>;
+}
+
+export interface AwsTargetOptions {
+  readonly region?: string;
+  readonly deployRoleArn?: string;
+  readonly accountId?: string;
+}
+
+export type AwsTargetFactory = (options: AwsTargetOptions) => AwsTarget;
+
+/** The local target (automation/local). */
+export interface LocalTarget {
+  readonly declarations: readonly ParameterDeclaration[];
+  readonly outputs: Readonly<Record<string, string>>;
+  readonly objectStore: ObjectStore;
+  readonly registry: RegistryClient;
+  run(request: RunRequest): Promise<RunOutcome>;
+  close(): void;
+}
+
+export type LocalTargetFactory = () => Promise<LocalTarget>;

@@ -1,0 +1,212 @@
+/**
+ * `up` (and `run`): for each environment in order, deploy (or prepare the local store), stage the data,
+ * start the pipeline, wait, report; stop at the first environment that fails.
+ *
+ * Everything that can be checked is checked for every environment first (names, config, parameters,
+ * data, credentials), so a usage error exits 2 before anything changed.
+ */
+import { loadTrainingDefaults } from "../../infra/pipeline/trainingDefaults";
+import { defaultPipelineConfig } from "../../infra/config";
+import { titanicParameters } from "../../infra/pipeline/titanic";
+import { stackPipeline } from "../../infra/pipeline/stackDefinition";
+import { splitCsv } from "../data/split";
+import { stageData, type StageResult } from "../data/stage";
+import type { RawData } from "../data/source";
+import { resolveEnvironments, type Environment } from "../core/environments";
+import { OperationError, UsageError } from "../core/errors";
+import { clientRequestToken, executionDisplayName } from "../core/identity";
+import { checkParameters, declarationsOf, effectiveParameters, type ParameterDeclaration } from "../core/parameters";
+import { summaryStatus, type DeployReport, type EnvironmentReport, type RunSummary } from "../core/report";
+import type { Log, ProgressSink, RunOutcome } from "../core/run";
+import type { OpenStack } from "../deploy/stack";
+import type { AwsTargetFactory, LocalTargetFactory } from "./targets";
+
+export interface UpOptions {
+  readonly envSpec: string;
+  /** Raw `--param` overrides (checked here against each environment's pipeline). */
+  readonly params: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+  readonly skipRun: boolean;
+  readonly preview: boolean;
+  /** false for `run`: use the deployed stack as it is. */
+  readonly deploy: boolean;
+  /** Force a new execution even when an identical request already ran (`--rerun`). */
+  readonly rerun: boolean;
+}
+
+export interface UpDeps {
+  readonly repoRoot: string;
+  readonly log: Log;
+  readonly signal: AbortSignal;
+  readonly progress: () => ProgressSink;
+  readonly openStack: OpenStack;
+  readonly aws: AwsTargetFactory;
+  readonly local: LocalTargetFactory;
+  readonly loadData: () => Promise<RawData>;
+  readonly commit: string;
+  readonly ciRunId?: string;
+  readonly policyPacks: readonly string[];
+  readonly now: () => number;
+}
+
+interface Planned {
+  readonly env: Environment;
+  readonly parameters: Record<string, string>;
+  readonly effective: Record<string, string>;
+}
+
+/** Parameter declarations of an environment's pipeline, compiled locally (no AWS, no CLI). */
+export function environmentDeclarations(env: Environment): ParameterDeclaration[] {
+  if (env.kind === "aws") return declarationsOf(stackPipeline(env.config).compiled.definition);
+  return declarationsOf({ Parameters: titanicParameters(defaultPipelineConfig(), loadTrainingDefaults()) });
+}
+
+export async function up(options: UpOptions, deps: UpDeps): Promise<RunSummary> {
+  // Phase 1: validate everything; nothing has changed yet.
+  const environments = resolveEnvironments(options.envSpec, deps.repoRoot);
+  const planned: Planned[] = environments.map((env) => {
+    const declared = environmentDeclarations(env);
+    let parameters: Record<string, string>;
+    try {
+      parameters = checkParameters(options.params, declared);
+    } catch (error) {
+      throw new UsageError(`environment ${env.name}: ${(error as Error).message}`);
+    }
+    return { env, parameters, effective: effectiveParameters(parameters, declared) };
+  });
+  const runs = !options.skipRun && !options.preview;
+  const data = runs ? await deps.loadData() : undefined;
+  if (data) {
+    // The split is checked once per target column in use (the Target parameter may be overridden).
+    for (const target of new Set(planned.map((p) => p.effective.Target ?? "Survived"))) {
+      splitCsv(data.content, { source: data.source, target, trainName: "train", testName: "test" });
+    }
+  }
+  for (const { env } of planned) {
+    if (env.kind === "aws") {
+      await deps.aws({ region: env.config.region, deployRoleArn: env.config.deployRoleArn, accountId: env.config.accountId }).verifyCredentials(env.config.accountId);
+    }
+  }
+
+  // Phase 2: one environment after the other, stopping at the first that fails.
+  const reports: EnvironmentReport[] = [];
+  let interruption: "TimedOut" | "Stopped" | undefined;
+  for (const plan of planned) {
+    if (deps.signal.aborted) {
+      interruption = "Stopped";
+      break;
+    }
+    const report = plan.env.kind === "local" ? await upLocal(plan, options, deps, data) : await upAws(plan, options, deps, data);
+    reports.push(report.env);
+    if (report.interruption) interruption = report.interruption;
+    if (summaryStatus([report.env], report.interruption) !== "Succeeded") break;
+  }
+  return { status: summaryStatus(reports, interruption), environments: reports };
+}
+
+interface EnvOutcome {
+  readonly env: EnvironmentReport;
+  readonly interruption?: "TimedOut" | "Stopped";
+}
+
+async function upLocal(plan: Planned, options: UpOptions, deps: UpDeps, data: RawData | undefined): Promise<EnvOutcome> {
+  const started = deps.now();
+  const target = await deps.local();
+  try {
+    const deploy: DeployReport = { status: "succeeded", changes: {}, seconds: (deps.now() - started) / 1000 };
+    if (!data) return { env: { env: "local", target: "local", deploy, outputs: target.outputs, execution: null, model: null } };
+    const staged = await stage(target.objectStore, data, plan, deps.log);
+    const outcome = await target.run(runRequest(plan, options, deps, target.outputs.pipelineName ?? "local", staged));
+    return envOutcome(plan, "local", deploy, target.outputs, outcome);
+  } finally {
+    target.close();
+  }
+}
+
+async function upAws(plan: Planned, options: UpOptions, deps: UpDeps, data: RawData | undefined): Promise<EnvOutcome> {
+  if (plan.env.kind !== "aws") throw new Error("upAws needs an AWS environment");
+  const { config } = plan.env;
+  const aws = deps.aws({ region: config.region, deployRoleArn: config.deployRoleArn, accountId: config.accountId });
+  const name = plan.env.name;
+  const started = deps.now();
+  const seconds = () => Math.round((deps.now() - started) / 100) / 10;
+  let deploy: DeployReport | null = null;
+  let outputs: Record<string, string>;
+  try {
+    const stack = await deps.openStack(name, { create: options.deploy });
+    const operation = { onOutput: (line: string) => deps.log(`[${name}] ${line}`), signal: deps.signal, policyPacks: deps.policyPacks };
+    if (options.preview) {
+      const preview = await stack.preview(operation);
+      deps.log(`[${name}] preview: ${describeChanges(preview.changes)} (nothing was changed)`);
+      return { env: { env: name, target: "aws", deploy: { status: "previewed", changes: preview.changes, seconds: seconds() }, outputs: {}, execution: null, model: null } };
+    }
+    if (options.deploy) {
+      const result = await stack.up(operation);
+      deploy = { status: "succeeded", changes: result.changes, seconds: seconds() };
+      deps.log(`[${name}] deployed: ${describeChanges(result.changes)} in ${deploy.seconds}s`);
+      outputs = result.outputs;
+    } else {
+      outputs = await stack.outputs();
+    }
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const interrupted = deps.signal.aborted;
+    return {
+      env: { env: name, target: "aws", deploy: { status: "failed", changes: {}, seconds: seconds() }, outputs: {}, execution: null, model: null, error: (error as Error).message },
+      ...(interrupted ? { interruption: "Stopped" as const } : {}),
+    };
+  }
+  if (!data) return { env: { env: name, target: "aws", deploy, outputs, execution: null, model: null } };
+  const bucket = required(outputs, "bucketName", name);
+  const pipelineName = required(outputs, "pipelineName", name);
+  const staged = await stage(aws.objectStore(bucket), data, plan, deps.log);
+  const outcome = await aws.run(pipelineName, runRequest(plan, options, deps, pipelineName, staged));
+  return envOutcome(plan, "aws", deploy, outputs, outcome);
+}
+
+function required(outputs: Record<string, string>, key: string, env: string): string {
+  const value = outputs[key];
+  if (!value) throw new OperationError(`stack "${env}" has no "${key}" output: deploy it with \`npm run automate -- up --env ${env}\``);
+  return value;
+}
+
+async function stage(store: Parameters<typeof stageData>[0], data: RawData, plan: Planned, log: Log): Promise<StageResult> {
+  return stageData(store, data.content, {
+    source: data.source,
+    target: plan.effective.Target ?? "Survived",
+    trainFile: plan.effective.TrainFile ?? "titanic_train.csv",
+    testFile: plan.effective.TestFile ?? "titanic_test.csv",
+    log: (line) => log(`[${plan.env.name}] ${line}`),
+  });
+}
+
+function runRequest(plan: Planned, options: UpOptions, deps: UpDeps, pipeline: string, staged: StageResult) {
+  return {
+    parameters: plan.parameters,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    signal: deps.signal,
+    log: (line: string) => deps.log(`[${plan.env.name}] ${line}`),
+    progress: deps.progress(),
+    clientRequestToken: clientRequestToken({
+      pipeline,
+      commit: deps.commit,
+      parameters: plan.parameters,
+      inputs: { train: staged.train.sha256, test: staged.test.sha256 },
+      ...(deps.ciRunId ? { ciRunId: deps.ciRunId } : {}),
+      ...(options.rerun ? { nonce: String(deps.now()) } : {}),
+    }),
+    displayName: executionDisplayName(deps.commit, plan.env.name),
+  };
+}
+
+function envOutcome(plan: Planned, target: "aws" | "local", deploy: DeployReport | null, outputs: Record<string, string>, outcome: RunOutcome): EnvOutcome {
+  return {
+    env: { env: plan.env.name, target, deploy, outputs: { ...outputs }, execution: outcome.execution, model: outcome.model },
+    ...(outcome.interruption ? { interruption: outcome.interruption } : {}),
+  };
+}
+
+export function describeChanges(changes: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(changes).filter(([, n]) => n > 0);
+  return entries.length === 0 ? "no changes" : entries.map(([op, n]) => `${n} ${op}`).join(", ");
+}

@@ -1,0 +1,230 @@
+/** Fakes behind the CLI's small interfaces: stacks, AWS, the local target, the registry. Each records its calls. */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { CliDeps } from "../../automation/cli";
+import type { AwsTarget, AwsTargetOptions, LocalTarget } from "../../automation/commands/targets";
+import { UsageError } from "../../automation/core/errors";
+import type { ObjectStore } from "../../automation/core/objectStore";
+import type { ParameterDeclaration } from "../../automation/core/parameters";
+import type { ApprovalChange, ModelVersionDetail, RegistryClient } from "../../automation/core/registry";
+import type { ApprovalStatus, ExecutionReport, ModelReport } from "../../automation/core/report";
+import type { RunOutcome, RunRequest } from "../../automation/core/run";
+import type { OpenStack, StackDeployer } from "../../automation/deploy/stack";
+import { environmentDeclarations } from "../../automation/commands/up";
+import { REPO_ROOT } from "../harness/pulumiMocks";
+
+export const TITANIC_CSV = (() => {
+  const header = "PassengerId,Survived,Pclass,Name,Sex,Age,SibSp,Parch,Ticket,Fare,Cabin,Embarked";
+  const rows = Array.from({ length: 40 }, (_, i) => `${i + 1},${i % 3 === 0 ? 1 : 0},${(i % 3) + 1},"Name, Mr. X",${i % 2 ? "male" : "female"},${20 + i},0,0,T${i},${7 + i},,S`);
+  return Buffer.from([header, ...rows].join("\n") + "\n");
+})();
+
+export class MemoryStore implements ObjectStore {
+  readonly objects = new Map<string, { body: Buffer; sha256: string }>();
+  constructor(private readonly prefix: string) {}
+  uri(key: string) {
+    return `${this.prefix}/${key}`;
+  }
+  async contentSha256(key: string) {
+    return this.objects.get(key)?.sha256;
+  }
+  async put(key: string, body: Buffer, sha256: string) {
+    this.objects.set(key, { body, sha256 });
+  }
+}
+
+export class FakeRegistry implements RegistryClient {
+  readonly versions: ModelVersionDetail[] = [];
+  readonly calls: string[] = [];
+  add(version: number, approvalStatus: ApprovalStatus = "PendingManualApproval"): void {
+    this.versions.push({
+      version,
+      arn: `arn:aws:sagemaker:us-east-1:111111111111:model-package/g/${version}`,
+      approvalStatus,
+      createdAt: `2026-01-0${version}T00:00:00.000Z`,
+      metrics: { accuracy: 0.8 + version / 100, auc: 0.85 },
+      group: "g",
+      metadata: { "code-sha256": "abc" },
+    });
+  }
+  async list() {
+    this.calls.push("list");
+    return [...this.versions].sort((a, b) => b.version - a.version);
+  }
+  async describe(version?: number) {
+    this.calls.push(`describe ${version ?? "latest"}`);
+    const found = version === undefined ? [...this.versions].sort((a, b) => b.version - a.version)[0] : this.versions.find((v) => v.version === version);
+    if (!found) throw new UsageError(`group g has no version ${version}`);
+    return found;
+  }
+  async setApproval(version: number | undefined, status: "Approved" | "Rejected", reason?: string): Promise<ApprovalChange> {
+    const current = await this.describe(version);
+    if (current.approvalStatus === status) return { changed: false, version: current };
+    this.calls.push(`set ${current.version} ${status} ${reason ?? ""}`.trim());
+    const updated = { ...current, approvalStatus: status, ...(reason ? { approvalDescription: reason } : {}) };
+    this.versions[this.versions.indexOf(current)] = updated;
+    return { changed: true, version: updated };
+  }
+}
+
+export type Scenario = "succeed" | "fail-gate" | "fail-step" | "timeout" | "interrupt";
+
+export function outcomeFor(scenario: Scenario, request: RunRequest, arn: string): RunOutcome {
+  const steps = [
+    { name: "TrainModel", type: "Training", status: "Succeeded" as const, failureReason: null },
+    { name: "EvaluateModel", type: "Processing", status: "Succeeded" as const, failureReason: null },
+  ];
+  const base = { arn, startedAt: "2026-01-01T00:00:00Z", endedAt: "2026-01-01T00:09:00Z", parameters: { ...request.parameters } };
+  const model: ModelReport = { packageArn: `${arn}/package/3`, version: 3, approvalStatus: "PendingManualApproval", metrics: { accuracy: 0.82, auc: 0.87, f1: 0.75, precision: 0.78, recall: 0.72 } };
+  request.progress.update({ status: "Executing", steps });
+  switch (scenario) {
+    case "succeed":
+      return { execution: { ...base, status: "Succeeded", steps: [...steps, { name: "RegisterModel", type: "RegisterModel", status: "Succeeded", failureReason: null }] }, model };
+    case "fail-gate":
+      return {
+        execution: { ...base, status: "Failed", steps: [...steps, { name: "AccuracyBelowThreshold", type: "Fail", status: "Failed", failureReason: "Model accuracy 0.8 is below the AccuracyThreshold 0.99" }] },
+        model: null,
+      };
+    case "fail-step":
+      return { execution: { ...base, status: "Failed", steps: [{ ...steps[0]!, status: "Failed", failureReason: "AlgorithmError: boom" }] }, model: null };
+    case "timeout":
+      return { execution: { ...base, status: "Stopped", steps } as ExecutionReport, model: null, interruption: "TimedOut" };
+    case "interrupt":
+      return { execution: { ...base, status: "Stopped", steps } as ExecutionReport, model: null, interruption: "Stopped" };
+  }
+}
+
+export class FakeStack implements StackDeployer {
+  constructor(
+    readonly env: string,
+    private readonly world: World,
+  ) {}
+  async preview() {
+    this.world.calls.push(`preview ${this.env}`);
+    return { changes: { create: 20 } };
+  }
+  async up() {
+    this.world.calls.push(`up ${this.env}`);
+    const failure = this.world.upFailures[this.env];
+    if (failure) throw failure;
+    return { changes: { create: 3, same: 20 }, outputs: this.world.outputs(this.env) };
+  }
+  async destroy() {
+    this.world.calls.push(`destroy ${this.env}`);
+    return { changes: { delete: 23 } };
+  }
+  async outputs() {
+    this.world.calls.push(`outputs ${this.env}`);
+    return this.world.outputs(this.env);
+  }
+}
+
+/** Everything the fakes share, and what they recorded. */
+export class World {
+  readonly calls: string[] = [];
+  readonly stdout: string[] = [];
+  readonly stderr: string[] = [];
+  readonly stores = new Map<string, MemoryStore>();
+  readonly registry = new FakeRegistry();
+  readonly requests: { target: string; request: RunRequest }[] = [];
+  scenario: Scenario = "succeed";
+  scenarios: Record<string, Scenario> = {};
+  upFailures: Record<string, Error> = {};
+  credentialsError?: Error;
+  readonly controller = new AbortController();
+  readonly home = fs.mkdtempSync(path.join(os.tmpdir(), "cli-home-"));
+  clock = 1_000_000;
+
+  outputs(env: string): Record<string, string> {
+    return {
+      bucketName: `bucket-${env}`,
+      pipelineName: `pipeline-${env}`,
+      modelPackageGroupName: `group-${env}`,
+      region: "us-east-1",
+    };
+  }
+
+  store(name: string): MemoryStore {
+    if (!this.stores.has(name)) this.stores.set(name, new MemoryStore(`s3://${name}`));
+    return this.stores.get(name)!;
+  }
+
+  awsTarget(options: AwsTargetOptions): AwsTarget {
+    return {
+      verifyCredentials: async (account) => {
+        this.calls.push(`verify ${account ?? "any"}`);
+        if (this.credentialsError) throw this.credentialsError;
+      },
+      objectStore: (bucket) => this.store(bucket),
+      declarations: async (pipeline) => {
+        this.calls.push(`declarations ${pipeline}`);
+        if (pipeline === "missing") throw new UsageError("pipeline missing does not exist in us-east-1");
+        return environmentDeclarations({ name: "local", kind: "local" }) as ParameterDeclaration[];
+      },
+      run: async (pipeline, request) => {
+        this.calls.push(`run ${pipeline}`);
+        this.requests.push({ target: pipeline, request });
+        const env = pipeline.replace(/^pipeline-/, "");
+        return outcomeFor(this.scenarios[env] ?? this.scenario, request, `arn:aws:sagemaker:us-east-1:111111111111:pipeline/${pipeline}/execution/x1`);
+      },
+      registry: (group) => {
+        this.calls.push(`registry ${group} ${options.region ?? "default-region"}`);
+        return this.registry;
+      },
+      deleteModelVersions: async (group) => {
+        this.calls.push(`delete-versions ${group}`);
+        return 2;
+      },
+    };
+  }
+
+  localTarget(): LocalTarget {
+    this.calls.push("prepare local");
+    return {
+      declarations: environmentDeclarations({ name: "local", kind: "local" }),
+      outputs: { bucketName: "local", pipelineName: "ml-pipeline-local-titanic-training", modelPackageGroupName: "ml-pipeline-local-titanic-xgboost" },
+      objectStore: this.store("local"),
+      registry: this.registry,
+      run: async (request) => {
+        this.calls.push("run local");
+        this.requests.push({ target: "local", request });
+        return outcomeFor(this.scenarios.local ?? this.scenario, request, "local:execution/1");
+      },
+      close: () => this.calls.push("close local"),
+    };
+  }
+
+  deps(overrides: Partial<CliDeps> = {}): CliDeps {
+    const openStack: OpenStack = async (env, { create }) => {
+      this.calls.push(`open ${env}${create ? "" : " (existing)"}`);
+      return new FakeStack(env, this);
+    };
+    return {
+      repoRoot: REPO_ROOT,
+      stdout: (text) => this.stdout.push(text),
+      stderr: (line) => this.stderr.push(line),
+      signal: this.controller.signal,
+      env: {},
+      progress: () => ({ update: () => undefined, done: () => undefined }),
+      openStack,
+      aws: (options) => this.awsTarget(options),
+      local: async () => this.localTarget(),
+      localHome: this.home,
+      compileLocalDefinition: () => '{"local": true}\n',
+      loadData: async (spec) => {
+        this.calls.push(`data ${spec ?? "default"}`);
+        if (spec === "missing.csv") throw new UsageError("missing.csv does not exist: download train.csv from Kaggle");
+        return { source: spec ?? "data/titanic/train.csv", content: TITANIC_CSV };
+      },
+      commit: () => "0123456789abcdef0123456789abcdef01234567",
+      policyPacks: [],
+      now: () => (this.clock += 1000),
+      ...overrides,
+    };
+  }
+
+  cleanup(): void {
+    fs.rmSync(this.home, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,88 @@
+"""End to end on the real Kaggle train.csv (skipped when data/titanic/train.csv is absent)."""
+import json
+import os
+import subprocess
+import time
+
+import numpy as np
+import pytest
+
+import inference
+import titanic_features as tf
+from conftest import PYTHON, REAL_CSV, TRAINING, Job, copy_runtime, read_json_strict, run_metrics
+
+
+def test_real_file_is_crlf_and_trains_on_every_row(tmp_path):
+    if not os.path.isfile(REAL_CSV):
+        pytest.skip("real data absent: copy /work/shared/data/titanic/train.csv to %s" % REAL_CSV)
+    with open(REAL_CSV, "rb") as f:
+        assert f.read().count(b"\r\n") == 892
+    job = Job(tmp_path, REAL_CSV, train_file="train.csv")
+    res = job.train({"train_file": "train.csv", "num_round": "10"})
+    assert res.returncode == 0, res.stderr
+    meta = read_json_strict(os.path.join(job.model_dir, "preprocessing.json"))
+    assert meta["training_data"]["rows"] == 891
+    assert meta["training_data"]["sha256"] == "7d118fef8b6ccf7f81111877bc388536f7b1e498a655e3d649d19aaa010e9f6f"
+
+
+def test_defaults_end_to_end_on_the_80_20_split(real_job, real_split, tmp_path):
+    """Pipeline shape: defaults trained on 80%, model.tar.gz evaluated on the 20% holdout."""
+    processing = tmp_path / "processing"
+    real_job.tar_model(str(processing / "model"))
+    out = str(processing / "evaluation")
+    res = run_metrics(str(processing / "model"), real_split[1], out)
+    assert res.returncode == 0, res.stderr
+    m = read_json_strict(os.path.join(out, "metrics.json"))["binary_classification_metrics"]
+    assert m["accuracy"]["value"] > 0.75 and m["auc"]["value"] > 0.80
+    assert sum(v for row in m["confusion_matrix"].values() for v in row.values()) == 179
+
+
+def test_serving_the_real_model_on_raw_records(real_job, real_split):
+    model = inference.model_fn(real_job.model_dir)
+    with open(real_split[1]) as f:
+        text = f.read()
+    body, ctype = inference.output_fn(inference.predict_fn(inference.input_fn(text, "text/csv"), model),
+                                      "application/json")
+    preds = json.loads(body)["predictions"]
+    frame, y, _ = tf.read_csv_file(real_split[1], model.schema, "Survived")
+    labels = np.array([p["label"] for p in preds])
+    assert len(preds) == 179 and (labels == y).mean() > 0.75
+    # typical passengers: 1st-class woman vs. 3rd-class man
+    rich = {"Pclass": 1, "Sex": "female", "Name": "A, Mrs. B", "SibSp": 1, "Parch": 0, "Fare": 80.0}
+    poor = {"Pclass": 3, "Sex": "male", "Name": "C, Mr. D", "SibSp": 0, "Parch": 0, "Fare": 7.9}
+    p = inference.predict_fn(inference.input_fn(json.dumps({"instances": [rich, poor]}), "application/json"),
+                             model)
+    assert p[0]["probability"] > 0.8 and p[1]["probability"] < 0.2
+
+
+def test_shipped_files_alone_run_train_and_evaluate_fast(real_split, tmp_path):
+    """Only the archive's files (root *.py, *.json) in a fresh dir; wall time of each script."""
+    code = copy_runtime(str(tmp_path / "code"))
+    job = Job(tmp_path / "job", real_split[0])
+    started = time.time()
+    res = job.train({}, script_dir=code)
+    train_s = time.time() - started
+    assert res.returncode == 0, res.stderr
+    started = time.time()
+    res = subprocess.run([PYTHON, os.path.join(code, "compute_metrics.py"), "--input-model", job.model_dir,
+                          "--input-data", real_split[1], "--output-metrics", str(tmp_path / "eval")],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                         cwd=str(tmp_path))
+    eval_s = time.time() - started
+    assert res.returncode == 0, res.stderr
+    print("wall time: train %.2f s, evaluate %.2f s" % (train_s, eval_s))
+    assert train_s < 10 and eval_s < 10
+
+
+def test_cross_validation_tool_runs(tmp_path):
+    """The CV tool's comparison mode (small settings): both recipes are scored."""
+    if not os.path.isfile(REAL_CSV):
+        pytest.skip("real data absent: %s" % REAL_CSV)
+    res = subprocess.run([PYTHON, os.path.join(TRAINING, "tools", "cross_validate.py"), "--repeats", "1",
+                          "--split-seeds", "0", "--workers", "1"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert "original recipe" in out and "defaults" in out and "holdout (20%, seed 42" in out
+    accs = [float(line.split()[1]) for line in out.splitlines() if line.strip().startswith("accuracy")]
+    assert len(accs) == 2 and accs[1] > accs[0] > 0.7
