@@ -39,5 +39,7 @@ export function clientRequestToken(input: TokenInput): string {
 /** `<env>-<commit12>[-dirty]` within SageMaker's display-name rules (`[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}`). */
 export function executionDisplayName(commit: string, env: string): string {
   const safe = (s: string) => s.replace(/[^a-zA-Z0-9]+/g, "-").replace(/^-+|-+$/g, "");
-  return safe(`${env}-${commit.slice(0, 12)}${commit.endsWith("-dirty") ? "-dirty" : ""}`).slice(0, 82).replace(/-+$/, "") || "run";
+  const dirty = commit.endsWith("-dirty");
+  const sha = dirty ? commit.slice(0, -"-dirty".length) : commit;
+  return safe(`${env}-${sha.slice(0, 12)}${dirty ? "-dirty" : ""}`).slice(0, 82).replace(/-+$/, "") || "run";
 }

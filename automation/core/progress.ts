@@ -25,11 +25,12 @@ class LineProgress implements ProgressSink {
     this.started = now();
   }
   update(execution: { readonly status: string; readonly steps: readonly StepReport[] }): void {
+    const elapsed = formatDuration(this.now() - this.started);
     for (const step of execution.steps) {
       const state = `${step.status}${step.failureReason ? `: ${step.failureReason}` : ""}`;
       if (this.seen.get(step.name) === state) continue;
       this.seen.set(step.name, state);
-      this.stream.write(`[+${formatDuration(this.now() - this.started)}] ${step.name} (${step.type}) ${state}\n`);
+      this.stream.write(`[+${elapsed}] ${step.name} (${step.type}) ${state}\n`);
     }
   }
   done(): void {}

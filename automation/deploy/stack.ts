@@ -50,9 +50,12 @@ export function pulumiStacks(workDir: string, envVars: Readonly<Record<string, s
   };
 }
 
-class AutomationStack implements StackDeployer {
+/** The part of an Automation API stack this module uses. */
+export type AutomationApiStack = Pick<Stack, "preview" | "up" | "destroy" | "outputs">;
+
+export class AutomationStack implements StackDeployer {
   constructor(
-    private readonly stack: Stack,
+    private readonly stack: AutomationApiStack,
     private readonly env: string,
   ) {}
 
@@ -112,7 +115,8 @@ export function stringOutputs(outputs: Record<string, { value: unknown; secret: 
 
 const CREDENTIAL_PATTERN = /(NoCredentialProviders|no valid credential sources|ExpiredToken|InvalidClientTokenId|security token included in the request is (expired|invalid)|could not load credentials)/i;
 
-function translate(error: unknown, env: string): Error {
+/** Pulumi and AWS failures as errors that say what to do (usage errors exit 2, the rest 1). */
+export function translate(error: unknown, env: string): Error {
   if (error instanceof UsageError || error instanceof OperationError) return error;
   if (error instanceof ConcurrentUpdateError) {
     return new OperationError(
