@@ -53,6 +53,8 @@ interface Planned {
   readonly env: Environment;
   readonly parameters: Record<string, string>;
   readonly effective: Record<string, string>;
+  /** Names the pipeline declares (lineage parameters are only sent to pipelines that have them). */
+  readonly declared: ReadonlySet<string>;
 }
 
 /** Parameter declarations of an environment's pipeline, compiled locally (no AWS, no CLI). */
@@ -72,7 +74,7 @@ export async function up(options: UpOptions, deps: UpDeps): Promise<RunSummary> 
     } catch (error) {
       throw new UsageError(`environment ${env.name}: ${(error as Error).message}`);
     }
-    return { env, parameters, effective: effectiveParameters(parameters, declared) };
+    return { env, parameters, effective: effectiveParameters(parameters, declared), declared: new Set(declared.map((d) => d.name)) };
   });
   const runs = !options.skipRun && !options.preview;
   const data = runs ? await deps.loadData() : undefined;
@@ -180,9 +182,15 @@ async function stage(store: Parameters<typeof stageData>[0], data: RawData, plan
   });
 }
 
+/** What the registered version records about its data and code (unless given explicitly). */
+function lineageParameters(plan: Planned, deps: UpDeps, staged: StageResult): Record<string, string> {
+  const lineage: Record<string, string> = { TrainDataSha256: staged.train.sha256, TestDataSha256: staged.test.sha256, SourceCommit: deps.commit };
+  return Object.fromEntries(Object.entries(lineage).filter(([name]) => plan.declared.has(name) && !(name in plan.parameters)));
+}
+
 function runRequest(plan: Planned, options: UpOptions, deps: UpDeps, pipeline: string, staged: StageResult) {
   return {
-    parameters: plan.parameters,
+    parameters: { ...plan.parameters, ...lineageParameters(plan, deps, staged) },
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     signal: deps.signal,
     log: (line: string) => deps.log(`[${plan.env.name}] ${line}`),

@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { Header } from "tar";
+import { loadModelSchema } from "../pipeline/modelSchema";
 
 export interface CodeFile {
   /** Path inside the archive (POSIX, at the root). */
@@ -24,6 +25,8 @@ export interface CodeBundle {
   readonly sha256: string;
   /** gzip-compressed tar of the files. */
   readonly archive: Buffer;
+  /** `sample.csv` (the schema's sample request) as a tar.gz: what SageMaker's SamplePayloadUrl wants. */
+  readonly samplePayload: Buffer;
 }
 
 export const ARCHIVE_NAME = "sourcedir.tar.gz";
@@ -68,10 +71,16 @@ export function deterministicTarGz(files: readonly CodeFile[]): Buffer {
 export function buildCodeBundle(dir: string): CodeBundle {
   const files = collectCode(dir);
   if (!files.some((f) => f.path === "train_model.py")) throw new Error(`${dir} holds no train_model.py: is this the training/ directory?`);
-  return { files, sha256: codeHash(files), archive: deterministicTarGz(files) };
+  const schema = loadModelSchema(dir);
+  return {
+    files,
+    sha256: codeHash(files),
+    archive: deterministicTarGz(files),
+    samplePayload: deterministicTarGz([{ path: "sample.csv", content: Buffer.from(schema.sampleCsv) }]),
+  };
 }
 
 /** S3 keys (relative to the bucket) of a bundle: the archive for training and serving, the files for processing. */
-export function codeKeys(sha256: string): { readonly archive: string; readonly sourcePrefix: string } {
-  return { archive: `code/${sha256}/${ARCHIVE_NAME}`, sourcePrefix: `code/${sha256}/src/` };
+export function codeKeys(sha256: string): { readonly archive: string; readonly sourcePrefix: string; readonly samplePayload: string } {
+  return { archive: `code/${sha256}/${ARCHIVE_NAME}`, sourcePrefix: `code/${sha256}/src/`, samplePayload: `code/${sha256}/sample-payload.tar.gz` };
 }

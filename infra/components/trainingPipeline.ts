@@ -52,6 +52,11 @@ export class TrainingPipeline extends pulumi.ComponentResource {
         { bucket: args.bucketName, key: keys.archive, contentBase64: args.code.archive.toString("base64"), contentType: "application/gzip" },
         after,
       ),
+      new aws.s3.BucketObjectv2(
+        `${name}-sample-payload`,
+        { bucket: args.bucketName, key: keys.samplePayload, contentBase64: args.code.samplePayload.toString("base64"), contentType: "application/gzip" },
+        after,
+      ),
       ...args.code.files.map(
         (file) =>
           new aws.s3.BucketObjectv2(

@@ -8,6 +8,7 @@ import type { StackConfig } from "../config";
 import { resourceNames, type ResourceNames } from "../naming";
 import { compilePipeline, type CompiledPipeline } from "./compile";
 import { titanicPipeline, type TitanicPipelineInput } from "./titanic";
+import { loadModelSchema } from "./modelSchema";
 import { loadTrainingDefaults, TRAINING_DIR } from "./trainingDefaults";
 
 export interface StackPipeline {
@@ -31,6 +32,7 @@ export function stackPipeline(config: StackConfig, trainingDir: string = TRAININ
     ...(config.bucket.kmsKeyArn ? { kmsKeyArn: config.bucket.kmsKeyArn } : {}),
     settings: config.pipeline,
     defaults: loadTrainingDefaults(trainingDir),
+    schema: loadModelSchema(trainingDir),
   };
   return { names, pipelineArn: pipelineArn(scope, names.pipeline), code, compiled: compilePipeline(titanicPipeline(input)) };
 }

@@ -10,6 +10,7 @@ import type { ProductionVariantInstanceType, TransformInstanceType } from "@aws-
 import { codeKeys } from "../code/codeBundle";
 import type { ConditionStep, FailStep, Parameter, PipelineDefinition, ProcessingStep, RegisterModelStep, RetryPolicy, TrainingStep } from "./definition";
 import { asString, execution, join, jsonGet, parameter, stepProperty, type Expr } from "./expressions";
+import type { ModelSchema } from "./modelSchema";
 import type { TrainingDefaults } from "./trainingDefaults";
 
 export interface TitanicPipelineInput {
@@ -23,6 +24,8 @@ export interface TitanicPipelineInput {
   readonly kmsKeyArn?: string;
   readonly settings: PipelineConfig;
   readonly defaults: TrainingDefaults;
+  /** Input/output schema recorded with every registered version. */
+  readonly schema: ModelSchema;
 }
 
 export const STEP = {
@@ -57,7 +60,13 @@ const P = {
   trainingInstanceCount: "TrainingInstanceCount",
   processingInstanceType: "ProcessingInstanceType",
   modelApprovalStatus: "ModelApprovalStatus",
+  trainDataSha256: "TrainDataSha256",
+  testDataSha256: "TestDataSha256",
+  sourceCommit: "SourceCommit",
 } as const;
+
+/** Lineage parameters the driver sets at start (staged data hashes, commit); "unknown" when started elsewhere. */
+export const LINEAGE_PARAMETERS = [P.trainDataSha256, P.testDataSha256, P.sourceCommit] as const;
 
 /** The pipeline parameters of contracts §4, with working defaults. */
 export function titanicParameters(settings: PipelineConfig, defaults: TrainingDefaults): Parameter[] {
@@ -76,6 +85,9 @@ export function titanicParameters(settings: PipelineConfig, defaults: TrainingDe
     { Name: P.trainingInstanceCount, Type: "Integer", DefaultValue: settings.trainingInstanceCount },
     { Name: P.processingInstanceType, Type: "String", DefaultValue: settings.processingInstanceType },
     { Name: P.modelApprovalStatus, Type: "String", DefaultValue: "PendingManualApproval", EnumValues: [...APPROVAL_STATUSES] },
+    { Name: P.trainDataSha256, Type: "String", DefaultValue: "unknown" },
+    { Name: P.testDataSha256, Type: "String", DefaultValue: "unknown" },
+    { Name: P.sourceCommit, Type: "String", DefaultValue: "unknown" },
   ];
 }
 
@@ -230,12 +242,20 @@ export function titanicPipeline(input: TitanicPipelineInput): PipelineDefinition
           },
         },
       },
-      CustomerMetadataProperties: {
-        "code-sha256": input.codeSha256,
-        "code-archive": s3(code.archive),
-        framework: `xgboost-${XGBOOST_FRAMEWORK_VERSION}`,
-        pipeline: input.pipelineName,
-      },
+      // The comma-separated column lists cannot go into customer metadata (no commas allowed there).
+      ModelPackageDescription: join(
+        "",
+        `Titanic survival classifier (XGBoost ${XGBOOST_FRAMEWORK_VERSION}) from pipeline ${input.pipelineName}; FeatureColumns=`,
+        parameter(P.featureColumns),
+        "; CategoricalColumns=",
+        parameter(P.categoricalColumns),
+      ),
+      Domain: "MACHINE_LEARNING",
+      Task: "CLASSIFICATION",
+      SamplePayloadUrl: s3(code.samplePayload),
+      // Lineage in SageMaker's own fields: the execution that produced the version and the commit.
+      MetadataProperties: { GeneratedBy: execution("PipelineExecutionArn"), CommitId: parameter(P.sourceCommit), Repository: "ml-pipeline" },
+      CustomerMetadataProperties: registrationMetadata(input, s3, dataUri),
       SkipModelValidation: "None",
     },
     RetryPolicies: STEP_RETRIES,
@@ -261,6 +281,32 @@ export function titanicPipeline(input: TitanicPipelineInput): PipelineDefinition
   };
 
   return { Version: "2020-12-01", Metadata: {}, Parameters: titanicParameters(settings, input.defaults), Steps: [train, evaluate, gate] };
+}
+
+/**
+ * What every version records in its customer metadata (at most 50 entries of 256 characters): the
+ * parameters and data it was trained with, the code, and its input/output schema.
+ */
+function registrationMetadata(input: TitanicPipelineInput, s3: (key: string) => string, dataUri: (file: string) => Expr): Record<string, string | Expr> {
+  const code = codeKeys(input.codeSha256);
+  // Column lists hold commas, which customer metadata refuses: they are recorded in the description.
+  const excluded: readonly string[] = [...LINEAGE_PARAMETERS, P.featureColumns, P.categoricalColumns];
+  const parameters = titanicParameters(input.settings, input.defaults).filter((p) => !excluded.includes(p.Name));
+  return {
+    "code-sha256": input.codeSha256,
+    "code-archive": s3(code.archive),
+    framework: `xgboost-${XGBOOST_FRAMEWORK_VERSION}`,
+    pipeline: input.pipelineName,
+    ...Object.fromEntries(parameters.map((p) => [`param:${p.Name}`, p.Type === "String" ? parameter(p.Name) : asString(parameter(p.Name))])),
+    "train-data": dataUri(P.trainFile),
+    "train-data-sha256": parameter(P.trainDataSha256),
+    "test-data": dataUri(P.testFile),
+    "test-data-sha256": parameter(P.testDataSha256),
+    "input-schema": s3(`${code.sourcePrefix}input_schema.json`),
+    "output-schema": s3(`${code.sourcePrefix}output_schema.json`),
+    "input-columns": input.schema.inputColumns,
+    "output-fields": input.schema.outputFields,
+  };
 }
 
 function processingInput(name: string, uri: string | Expr, localPath: string) {

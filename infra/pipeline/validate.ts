@@ -3,7 +3,7 @@
  * names the step and the field instead of failing a deployment or an execution.
  */
 import { EXECUTION_VARIABLES, getReferences, jsonGetReferences } from "./expressions";
-import type { Condition, ParameterType, PipelineDefinition, ProcessingStep, RetryPolicy, Step, TrainingStep } from "./definition";
+import type { Condition, ParameterType, PipelineDefinition, ProcessingStep, RegisterModelStep, RetryPolicy, Step, TrainingStep } from "./definition";
 
 export class PipelineDefinitionError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -125,6 +125,8 @@ function checkStepFields(step: Step, problems: string[]): void {
       return checkTraining(step, problems);
     case "Processing":
       return checkProcessing(step, problems);
+    case "RegisterModel":
+      return checkRegisterModel(step, problems);
     case "Condition":
       if (step.Arguments.Conditions.length === 0) problems.push(`${where}: a condition step needs at least one condition`);
       for (const condition of step.Arguments.Conditions) checkCondition(step.Name, condition, problems);
@@ -184,6 +186,20 @@ function checkProcessing(step: ProcessingStep, problems: string[]): void {
   for (const file of step.PropertyFiles ?? []) {
     if (!outputNames.has(file.OutputName)) problems.push(`${where}: property file ${file.PropertyFileName} names output "${file.OutputName}", which the step does not declare`);
     if (!file.FilePath || file.FilePath.startsWith("/")) problems.push(`${where}: property file ${file.PropertyFileName} needs a relative FilePath`);
+  }
+}
+
+const METADATA_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+function checkRegisterModel(step: RegisterModelStep, problems: string[]): void {
+  const metadata = step.Arguments.CustomerMetadataProperties ?? {};
+  const entries = Object.entries(metadata);
+  if (entries.length > 50) problems.push(`step ${step.Name}: ${entries.length} customer metadata properties; SageMaker allows 50`);
+  for (const [key, value] of entries) {
+    if (key.length < 1 || key.length > 128 || !METADATA_CHARS.test(key)) problems.push(`step ${step.Name}: customer metadata key "${key}" must be 1-128 letters, digits, spaces or _.:/=+-@`);
+    if (typeof value === "string" && (value.length > 256 || !METADATA_CHARS.test(value))) {
+      problems.push(`step ${step.Name}: customer metadata ${key} must be at most 256 letters, digits, spaces or _.:/=+-@ (got ${value.length} characters)`);
+    }
   }
 }
 

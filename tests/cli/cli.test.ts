@@ -78,7 +78,11 @@ describe("cli: up on the local target (the default)", () => {
     assert.deepEqual(world.calls, ["data default", "prepare local", "run local", "close local"]);
     const staged = world.store("local").objects;
     assert.deepEqual([...staged.keys()].sort(), ["data/titanic_test.csv", "data/titanic_train.csv"]);
-    assert.deepEqual(world.requests[0]!.request.parameters, { MaxDepth: "4" }, "overrides only, normalised");
+    const { TrainDataSha256, TestDataSha256, SourceCommit, ...overrides } = world.requests[0]!.request.parameters;
+    assert.deepEqual(overrides, { MaxDepth: "4" }, "overrides only, normalised");
+    assert.equal(TrainDataSha256, staged.get("data/titanic_train.csv")!.sha256, "lineage: the staged data's hashes and the commit");
+    assert.equal(TestDataSha256, staged.get("data/titanic_test.csv")!.sha256);
+    assert.equal(SourceCommit, "0123456789abcdef0123456789abcdef01234567");
     const summary = JSON.parse(fs.readFileSync(summaryFile, "utf8")) as RunSummary;
     assert.equal(summary.status, "Succeeded");
     const [env] = summary.environments;

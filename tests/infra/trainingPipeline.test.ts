@@ -39,6 +39,8 @@ describe("TrainingPipeline under mocks", () => {
     assert.ok(archive, `an object at ${keys.archive}`);
     assert.equal(archive.inputs.contentBase64, code.archive.toString("base64"));
     assert.equal(archive.inputs.bucket, `ml-pipeline-staging-${config.accountId}-${config.region}`);
+    const sample = objects.find((o) => o.inputs.key === keys.samplePayload);
+    assert.equal(sample?.inputs.contentBase64, code.samplePayload.toString("base64"), "the sample payload for SamplePayloadUrl");
     assert.deepEqual(
       objects.filter((o) => (o.inputs.key as string).startsWith(keys.sourcePrefix)).map((o) => o.inputs.key).sort(),
       code.files.map((f) => `${keys.sourcePrefix}${f.path}`).sort(),

@@ -18,7 +18,7 @@ interface Emitted {
 }
 
 function emitInFreshProcess(stack: string, env: NodeJS.ProcessEnv, cwd: string): Emitted {
-  const out = execFileSync(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), path.join(REPO_ROOT, "tests/pipeline/emitCompiled.ts"), stack], {
+  const out = execFileSync(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), path.join(REPO_ROOT, "tests/harness/emitCompiled.ts"), stack], {
     cwd,
     env: { ...process.env, ...env, TS_NODE_PROJECT: path.join(REPO_ROOT, "tsconfig.json") },
     encoding: "utf8",
@@ -41,6 +41,7 @@ describe("determinism", () => {
     let scratch: string;
     beforeEach(() => {
       scratch = fs.mkdtempSync(path.join(os.tmpdir(), "bundle-"));
+      for (const schema of ["input_schema.json", "output_schema.json"]) fs.copyFileSync(path.join(REPO_ROOT, "training", schema), path.join(scratch, schema));
     });
     afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
@@ -90,6 +91,20 @@ describe("determinism", () => {
 
     it("refuses a directory without train_model.py", () => {
       assert.throws(() => buildCodeBundle(scratch), /holds no train_model\.py/);
+    });
+
+    it("packs the schema's sample request as the sample payload", async () => {
+      fs.writeFileSync(path.join(scratch, "train_model.py"), "print('a')\n");
+      const file = path.join(scratch, "sample.tar.gz");
+      fs.writeFileSync(file, buildCodeBundle(scratch).samplePayload);
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), "sample-"));
+      try {
+        await tar.extract({ file, cwd: out });
+        const expected = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "training", "input_schema.json"), "utf8")) as { sample_request: { csv: string } }).sample_request.csv;
+        assert.equal(fs.readFileSync(path.join(out, "sample.csv"), "utf8"), expected);
+      } finally {
+        fs.rmSync(out, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -3,6 +3,7 @@ import { parseStackConfig, type StackConfig } from "../../infra/config";
 import { buildCodeBundle } from "../../infra/code/codeBundle";
 import type { PipelineDefinition } from "../../infra/pipeline/definition";
 import { titanicPipeline, type TitanicPipelineInput } from "../../infra/pipeline/titanic";
+import { loadModelSchema } from "../../infra/pipeline/modelSchema";
 import { loadTrainingDefaults } from "../../infra/pipeline/trainingDefaults";
 import { stackConfigFile } from "../harness/pulumiMocks";
 
@@ -19,6 +20,7 @@ export function titanicInput(config: StackConfig = devConfig(), extra: Partial<T
     codeSha256: buildCodeBundle("training").sha256,
     settings: config.pipeline,
     defaults: loadTrainingDefaults(),
+    schema: loadModelSchema("training"),
     ...extra,
   };
 }
@@ -29,7 +31,8 @@ export const titanicDefinition = (config?: StackConfig, extra?: Partial<TitanicP
 export type DeepMutable<T> = T extends object ? { -readonly [K in keyof T]: DeepMutable<T[K]> } : T;
 
 /** A deep, mutable copy for tests that break a definition on purpose. */
-export const mutableCopy = <T>(value: T): DeepMutable<T> => structuredClone(value) as DeepMutable<T>;
+// A JSON round trip, not structuredClone: shared sub-objects (e.g. one CacheConfig) must become independent.
+export const mutableCopy = <T>(value: T): DeepMutable<T> => JSON.parse(JSON.stringify(value)) as DeepMutable<T>;
 
 type PathKey = string | number;
 

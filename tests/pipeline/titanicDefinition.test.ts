@@ -43,6 +43,9 @@ describe("the Titanic pipeline definition", () => {
         TrainingInstanceCount: "Integer",
         ProcessingInstanceType: "String",
         ModelApprovalStatus: "String",
+        TrainDataSha256: "String",
+        TestDataSha256: "String",
+        SourceCommit: "String",
       },
     );
   });
@@ -66,6 +69,9 @@ describe("the Titanic pipeline definition", () => {
       TrainingInstanceCount: config.pipeline.trainingInstanceCount,
       ProcessingInstanceType: config.pipeline.processingInstanceType,
       ModelApprovalStatus: "PendingManualApproval",
+      TrainDataSha256: "unknown",
+      TestDataSha256: "unknown",
+      SourceCommit: "unknown",
     });
     assert.deepEqual(definition.Parameters.find((p) => p.Name === "ModelApprovalStatus")!.EnumValues, ["PendingManualApproval", "Approved", "Rejected"]);
   });
@@ -173,6 +179,24 @@ describe("the Titanic pipeline definition", () => {
       S3Uri: { "Std:Join": { On: "/", Values: [{ Get: "Steps.EvaluateModel.ProcessingOutputConfig.Outputs['metrics'].S3Output.S3Uri" }, "metrics.json"] } },
     });
     assert.equal(args.CustomerMetadataProperties!["code-sha256"], code);
+  });
+
+  it("records the parameters, data, code, lineage and schema of every version in SageMaker's own fields", () => {
+    const args = register.Arguments;
+    const metadata = args.CustomerMetadataProperties!;
+    assert.deepEqual(metadata["param:MaxDepth"], str("MaxDepth"));
+    assert.deepEqual(metadata["param:Objective"], get("Objective"));
+    assert.deepEqual(metadata["train-data-sha256"], get("TrainDataSha256"));
+    assert.deepEqual(metadata["test-data"], { "Std:Join": { On: "", Values: ["s3://test-bucket/data/", get("TestFile")] } });
+    assert.equal(metadata["input-schema"], `s3://test-bucket/code/${code}/src/input_schema.json`);
+    assert.match(metadata["input-columns"] as string, /^PassengerId:integer Pclass:integer:required Name:string Sex:string:required /);
+    assert.equal(metadata["output-fields"], "probability:number label:integer");
+    assert.ok(!("param:FeatureColumns" in metadata), "comma-separated values cannot be customer metadata");
+    assert.ok(JSON.stringify(args.ModelPackageDescription).includes('{"Get":"Parameters.FeatureColumns"}'), "the column lists go into the description");
+    assert.ok(Object.keys(metadata).length <= 50);
+    assert.deepEqual(args.MetadataProperties, { GeneratedBy: { Get: "Execution.PipelineExecutionArn" }, CommitId: get("SourceCommit"), Repository: "ml-pipeline" });
+    assert.equal(args.SamplePayloadUrl, `s3://test-bucket/code/${code}/sample-payload.tar.gz`);
+    assert.equal(args.Task, "CLASSIFICATION");
   });
 
   it("caches and retries the job steps; the register step retries only service faults", () => {

@@ -153,6 +153,17 @@ describe("pipeline definition validation", () => {
       expect: /an Or condition needs at least one condition/,
     },
     { name: "an In without values", change: (d) => pushAt(d, [...GATE, "Arguments", "Conditions"], { Type: "In", QueryValue: 1, Values: [] }), expect: /an In condition needs at least one value/ },
+    {
+      name: "more than 50 customer metadata properties",
+      change: (d) => setAt(d, [...REGISTER, "Arguments", "CustomerMetadataProperties"], Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"]))),
+      expect: /51 customer metadata properties; SageMaker allows 50/,
+    },
+    {
+      name: "a comma in a customer metadata value",
+      change: (d) => setAt(d, [...REGISTER, "Arguments", "CustomerMetadataProperties", "columns"], "a,b"),
+      expect: /customer metadata columns must be at most 256 letters, digits, spaces or _\.:\/=\+-@/,
+    },
+    { name: "a bad customer metadata key", change: (d) => setAt(d, [...REGISTER, "Arguments", "CustomerMetadataProperties", "bad,key"], "v"), expect: /customer metadata key "bad,key"/ },
     { name: "display name over 256 characters", change: (d) => setAt(d, [...TRAIN, "DisplayName"], "d".repeat(257)), expect: /DisplayName is longer than 256/ },
   ];
 
@@ -165,7 +176,7 @@ describe("pipeline definition validation", () => {
 
   it("compilePipeline throws one PipelineDefinitionError listing every problem", () => {
     const d = mutableCopy(base);
-    d.Parameters = d.Parameters.filter((p) => p.Name !== "Eta");
+    setAt(d, [...TRAIN, "CacheConfig", "ExpireAfter"], "soon");
     setAt(d, [...EVAL, "DependsOn"], ["Ghost"]);
     assert.throws(
       () => compilePipeline(d as PipelineDefinition),

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { parseStackConfig } from "../../infra/config";
 import { stackPipeline } from "../../infra/pipeline/stackDefinition";
-import { stackConfigFile } from "../harness/pulumiMocks";
+import { stackConfigFile } from "./pulumiMocks";
 
 const stack = process.argv[2] ?? "dev";
 const { compiled, code } = stackPipeline(parseStackConfig(stackConfigFile(stack), stack));
