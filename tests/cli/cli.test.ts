@@ -9,269 +9,273 @@ import type { RunSummary } from "../../automation/core/report";
 import { World } from "./fakes";
 
 let world: World;
-beforeEach(() => {
-  world = new World();
-});
-afterEach(() => world.cleanup());
-
-const run = (...argv: string[]) => main(argv, world.deps());
-const changedSomething = () => world.calls.some((c) => /^(up|run|destroy|preview|prepare)/.test(c)) || [...world.stores.values()].some((s) => s.objects.size > 0);
-
-describe("cli: usage errors exit 2 before anything changes", () => {
-  const cases: [string, string[], RegExp][] = [
-    ["an unknown flag", ["up", "--frobnicate"], /unknown option/],
-    ["an unknown command", ["deploy-everything"], /unknown command|too many arguments/],
-    ["a --param without =", ["up", "--param", "MaxDepth"], /must be Name=Value/],
-    ["an unknown parameter", ["up", "--param", "Depth=4"], /unknown parameter "Depth"/],
-    ["an ill-typed parameter", ["up", "--param", "MaxDepth=deep"], /MaxDepth="deep" is not an integer/],
-    ["a parameter outside its enum", ["up", "--param", "ModelApprovalStatus=Maybe"], /one of PendingManualApproval, Approved, Rejected/],
-    ["the same parameter twice", ["up", "--param", "Eta=0.1", "--param", "Eta=0.2"], /given twice/],
-    ["a bad timeout", ["up", "--timeout", "soon"], /not a duration/],
-    ["an unknown environment", ["up", "--env", "qa"], /unknown environment "qa".*dev, prod, staging/],
-    ["a repeated environment", ["up", "--env", "dev,dev"], /names "dev" twice/],
-    ["missing data", ["up", "--data", "missing.csv"], /download train.csv from Kaggle/],
-    ["run with both --env and --pipeline", ["run", "--env", "dev", "--pipeline", "p"], /either --env or --pipeline/],
-    ["run over several environments", ["run", "--env", "dev,staging"], /one environment/],
-    ["a model version that is not a number", ["models", "describe", "--version", "latest"], /positive whole number/],
-    ["--env and --group together", ["models", "list", "--env", "dev", "--group", "g"], /either --env or --group/],
-    ["definition of a list", ["definition", "--env", "dev,prod"], /one environment/],
-    ["destroying prod without --yes", ["destroy", "--env", "prod"], /add --yes/],
-  ];
-  for (const [name, argv, message] of cases) {
-    it(name, async () => {
-      assert.equal(await run(...argv), 2, world.stderr.join("\n"));
-      assert.match(world.stderr.join("\n"), message);
-      assert.ok(!changedSomething(), `nothing may change; calls: ${world.calls.join(", ")}`);
-    });
-  }
-
-  it("a bad parameter for one environment stops all, before the first deploys", async () => {
-    // AccuracyThreshold is valid for every env; a Float given as text is not.
-    assert.equal(await run("up", "--env", "dev,staging", "--param", "AccuracyThreshold=high"), 2);
-    assert.match(world.stderr.join("\n"), /environment dev: invalid --param/);
-    assert.ok(!world.calls.some((c) => c.startsWith("up ")));
-  });
-
-  it("missing or foreign AWS credentials stop every environment before any deploy", async () => {
-    world.credentialsError = new UsageError("AWS credentials are for account 999999999999, but stack dev deploys to 111111111111");
-    assert.equal(await run("up", "--env", "dev,staging"), 2);
-    assert.match(world.stderr.join("\n"), /999999999999/);
-    assert.ok(!world.calls.some((c) => c.startsWith("open ") || c.startsWith("up ")));
-  });
-});
-
-describe("cli: help", () => {
-  for (const argv of [["--help"], ["up", "--help"], ["run", "--help"], ["models", "--help"], ["models", "approve", "--help"], ["definition", "--help"], ["destroy", "--help"]]) {
-    it(`${argv.join(" ")} prints usage and exits 0`, async () => {
-      assert.equal(await run(...argv), 0);
-      assert.match(world.stdout.join(""), /Usage: npm run automate --/);
-    });
-  }
-});
-
-describe("cli: up on the local target (the default)", () => {
-  it("prepares, stages, runs and reports; writes the summary JSON of contracts §2", async () => {
-    const summaryFile = path.join(world.home, "out", "summary.json");
-    const stepSummary = path.join(world.home, "step-summary.md");
-    const code = await main(["--summary", summaryFile, "--param", "MaxDepth=04"], world.deps({ env: { GITHUB_STEP_SUMMARY: stepSummary } }));
-    assert.equal(code, 0, world.stderr.join("\n"));
-    assert.deepEqual(world.calls, ["data default", "prepare local", "run local", "close local"]);
-    const staged = world.store("local").objects;
-    assert.deepEqual([...staged.keys()].sort(), ["data/titanic_test.csv", "data/titanic_train.csv"]);
-    const { TrainDataSha256, TestDataSha256, SourceCommit, ...overrides } = world.requests[0]!.request.parameters;
-    assert.deepEqual(overrides, { MaxDepth: "4" }, "overrides only, normalised");
-    assert.equal(TrainDataSha256, staged.get("data/titanic_train.csv")!.sha256, "lineage: the staged data's hashes and the commit");
-    assert.equal(TestDataSha256, staged.get("data/titanic_test.csv")!.sha256);
-    assert.equal(SourceCommit, "0123456789abcdef0123456789abcdef01234567");
-    const summary = JSON.parse(fs.readFileSync(summaryFile, "utf8")) as RunSummary;
-    assert.equal(summary.status, "Succeeded");
-    const [env] = summary.environments;
-    assert.equal(env!.env, "local");
-    assert.equal(env!.target, "local");
-    assert.equal(env!.model!.version, 3);
-    assert.deepEqual(Object.keys(env!.model!.metrics).sort(), ["accuracy", "auc", "f1", "precision", "recall"]);
-    assert.equal(env!.execution!.status, "Succeeded");
-    assert.ok(env!.execution!.steps.every((s) => "name" in s && "type" in s && "status" in s && "failureReason" in s));
-    assert.match(fs.readFileSync(stepSummary, "utf8"), /\| local \| succeeded \| Succeeded \| v3 PendingManualApproval \| 0\.820 \| 0\.870 \|/);
-    assert.match(world.stdout.join(""), /status: Succeeded/);
-  });
-
-  it("a failed quality gate exits 1 and reports no model", async () => {
-    world.scenario = "fail-gate";
-    const summaryFile = path.join(world.home, "s.json");
-    assert.equal(await run("--summary", summaryFile, "--param", "AccuracyThreshold=0.99"), 1);
-    const summary = JSON.parse(fs.readFileSync(summaryFile, "utf8")) as RunSummary;
-    assert.equal(summary.status, "Failed");
-    assert.equal(summary.environments[0]!.model, null);
-    assert.match(world.stdout.join(""), /AccuracyBelowThreshold failed: Model accuracy 0\.8 is below/);
-  });
-
-  it("a timeout exits 3 and an interrupt exits 130, with the summary written either way", async () => {
-    world.scenario = "timeout";
-    const file = path.join(world.home, "t.json");
-    assert.equal(await run("--timeout", "1m", "--summary", file), 3);
-    assert.equal((JSON.parse(fs.readFileSync(file, "utf8")) as RunSummary).status, "TimedOut");
-    assert.equal(world.requests[0]!.request.timeoutMs, 60_000);
-    world.scenario = "interrupt";
-    assert.equal(await run("--summary", file), 130);
-    assert.equal((JSON.parse(fs.readFileSync(file, "utf8")) as RunSummary).status, "Stopped");
-  });
-
-  it("the same request gets the same idempotency token; --rerun, other data or other parameters do not", async () => {
-    await run();
-    await run();
-    await run("--rerun");
-    await run("--param", "Eta=0.1");
-    const [a, b, rerun, otherParams] = world.requests.map((r) => r.request.clientRequestToken);
-    assert.equal(a, b);
-    assert.notEqual(a, rerun);
-    assert.notEqual(a, otherParams);
-    assert.match(a!, /^[0-9a-f]{64}$/);
-    assert.equal(world.requests[0]!.request.displayName, "local-0123456789ab");
-  });
-});
-
-describe("cli: up on AWS environments", () => {
-  it("deploys, stages into the stack's bucket and runs each environment in order", async () => {
-    assert.equal(await run("up", "--env", "dev,staging"), 0, world.stderr.join("\n"));
-    const sequence = world.calls.filter((c) => /^(verify|open|up|run) /.test(c));
-    assert.deepEqual(sequence, [
-      "verify 111111111111",
-      "verify 222222222222",
-      "open dev",
-      "up dev",
-      "run pipeline-dev",
-      "open staging",
-      "up staging",
-      "run pipeline-staging",
-    ]);
-    assert.deepEqual([...world.store("bucket-dev").objects.keys()].sort(), ["data/titanic_test.csv", "data/titanic_train.csv"]);
-    assert.equal(world.requests[0]!.request.displayName, "dev-0123456789ab");
-  });
-
-  it("stops at the first environment that fails and exits 1", async () => {
-    world.scenarios.dev = "fail-step";
-    const file = path.join(world.home, "s.json");
-    assert.equal(await run("up", "--env", "dev,staging", "--summary", file), 1);
-    assert.ok(!world.calls.includes("up staging"), "staging is never deployed");
-    const summary = JSON.parse(fs.readFileSync(file, "utf8")) as RunSummary;
-    assert.deepEqual(summary.environments.map((e) => e.env), ["dev"]);
-    assert.equal(summary.environments[0]!.execution!.steps[0]!.failureReason, "AlgorithmError: boom");
-  });
-
-  it("a deploy that fails (e.g. another update holds the stack) exits 1 with the reason and runs nothing", async () => {
-    world.upFailures.dev = new OperationError('another update is in progress on stack "dev" (the stack is locked)');
-    const file = path.join(world.home, "s.json");
-    assert.equal(await run("up", "--env", "dev", "--summary", file), 1);
-    assert.ok(!world.calls.some((c) => c.startsWith("run ")));
-    const summary = JSON.parse(fs.readFileSync(file, "utf8")) as RunSummary;
-    assert.equal(summary.environments[0]!.deploy!.status, "failed");
-    assert.match(summary.environments[0]!.error!, /another update is in progress/);
-  });
-
-  it("--preview previews every environment and changes nothing", async () => {
-    assert.equal(await run("up", "--env", "dev,prod", "--preview"), 0);
-    assert.deepEqual(world.calls.filter((c) => /^(preview|up|run) /.test(c)), ["preview dev", "preview prod"]);
-    assert.equal(world.stores.size, 0, "no data staged");
-    assert.ok(!world.calls.some((c) => c.startsWith("data ")), "the data is not even read");
-  });
-
-  it("--skip-run deploys without staging or starting", async () => {
-    assert.equal(await run("up", "--env", "dev", "--skip-run"), 0);
-    assert.ok(world.calls.includes("up dev"));
-    assert.ok(!world.calls.some((c) => c.startsWith("run ")));
-  });
-
-  it("run --env reads the deployed stack's outputs instead of deploying", async () => {
-    assert.equal(await run("run", "--env", "dev"), 0);
-    assert.deepEqual(world.calls.filter((c) => /^(open|up|outputs|run) /.test(c)), ["open dev (existing)", "outputs dev", "run pipeline-dev"]);
-  });
-
-  it("run --pipeline checks parameters against the deployed pipeline, with no stack at all", async () => {
-    assert.equal(await run("run", "--pipeline", "nightly", "--region", "eu-west-1", "--param", "NumRound=50"), 0);
-    assert.ok(world.calls.includes("declarations nightly"));
-    assert.ok(!world.calls.some((c) => c.startsWith("open ")));
-    assert.deepEqual(world.requests[0]!.request.parameters, { NumRound: "50" });
-    assert.equal(await run("run", "--pipeline", "nightly", "--param", "Nope=1"), 2);
-    assert.equal(await run("run", "--pipeline", "missing"), 2);
-    assert.equal(world.requests.length, 1, "neither bad call started anything");
-  });
-});
-
-describe("cli: models", () => {
+// Hooks inside a describe: at the top level they would run around every test of the whole suite.
+describe("cli", () => {
   beforeEach(() => {
-    world.registry.add(1, "Approved");
-    world.registry.add(2);
+    world = new World();
+  });
+  afterEach(() => world.cleanup());
+
+  const run = (...argv: string[]) => main(argv, world.deps());
+  const changedSomething = () => world.calls.some((c) => /^(up|run|destroy|preview|prepare)/.test(c)) || [...world.stores.values()].some((s) => s.objects.size > 0);
+
+  describe("cli: usage errors exit 2 before anything changes", () => {
+    const cases: [string, string[], RegExp][] = [
+      ["an unknown flag", ["up", "--frobnicate"], /unknown option/],
+      ["an unknown command", ["deploy-everything"], /unknown command|too many arguments/],
+      ["a --param without =", ["up", "--param", "MaxDepth"], /must be Name=Value/],
+      ["an unknown parameter", ["up", "--param", "Depth=4"], /unknown parameter "Depth"/],
+      ["an ill-typed parameter", ["up", "--param", "MaxDepth=deep"], /MaxDepth="deep" is not an integer/],
+      ["a parameter outside its enum", ["up", "--param", "ModelApprovalStatus=Maybe"], /one of PendingManualApproval, Approved, Rejected/],
+      ["the same parameter twice", ["up", "--param", "Eta=0.1", "--param", "Eta=0.2"], /given twice/],
+      ["a bad timeout", ["up", "--timeout", "soon"], /not a duration/],
+      ["an unknown environment", ["up", "--env", "qa"], /unknown environment "qa".*dev, prod, staging/],
+      ["a repeated environment", ["up", "--env", "dev,dev"], /names "dev" twice/],
+      ["missing data", ["up", "--data", "missing.csv"], /download train.csv from Kaggle/],
+      ["run with both --env and --pipeline", ["run", "--env", "dev", "--pipeline", "p"], /either --env or --pipeline/],
+      ["run over several environments", ["run", "--env", "dev,staging"], /one environment/],
+      ["a model version that is not a number", ["models", "describe", "--version", "latest"], /positive whole number/],
+      ["--env and --group together", ["models", "list", "--env", "dev", "--group", "g"], /either --env or --group/],
+      ["definition of a list", ["definition", "--env", "dev,prod"], /one environment/],
+      ["destroying prod without --yes", ["destroy", "--env", "prod"], /add --yes/],
+    ];
+    for (const [name, argv, message] of cases) {
+      it(name, async () => {
+        assert.equal(await run(...argv), 2, world.stderr.join("\n"));
+        assert.match(world.stderr.join("\n"), message);
+        assert.ok(!changedSomething(), `nothing may change; calls: ${world.calls.join(", ")}`);
+      });
+    }
+
+    it("a bad parameter for one environment stops all, before the first deploys", async () => {
+      // AccuracyThreshold is valid for every env; a Float given as text is not.
+      assert.equal(await run("up", "--env", "dev,staging", "--param", "AccuracyThreshold=high"), 2);
+      assert.match(world.stderr.join("\n"), /environment dev: invalid --param/);
+      assert.ok(!world.calls.some((c) => c.startsWith("up ")));
+    });
+
+    it("missing or foreign AWS credentials stop every environment before any deploy", async () => {
+      world.credentialsError = new UsageError("AWS credentials are for account 999999999999, but stack dev deploys to 111111111111");
+      assert.equal(await run("up", "--env", "dev,staging"), 2);
+      assert.match(world.stderr.join("\n"), /999999999999/);
+      assert.ok(!world.calls.some((c) => c.startsWith("open ") || c.startsWith("up ")));
+    });
   });
 
-  it("lists versions newest first with status, created time, accuracy and AUC", async () => {
-    assert.equal(await run("models", "list", "--env", "local"), 0);
-    const out = world.stdout.join("");
-    assert.match(out, /version\s+status\s+created\s+accuracy\s+auc/);
-    assert.ok(out.indexOf("\n2 ") < out.indexOf("\n1 "), out);
-    assert.match(out, /2\s+PendingManualApproval\s+2026-01-02T00:00:00Z\s+0\.820\s+0\.850/);
+  describe("cli: help", () => {
+    for (const argv of [["--help"], ["up", "--help"], ["run", "--help"], ["models", "--help"], ["models", "approve", "--help"], ["definition", "--help"], ["destroy", "--help"]]) {
+      it(`${argv.join(" ")} prints usage and exits 0`, async () => {
+        assert.equal(await run(...argv), 0);
+        assert.match(world.stdout.join(""), /Usage: npm run automate --/);
+      });
+    }
   });
 
-  it("reads an AWS env's group from its config, or a group by name in a region", async () => {
-    assert.equal(await run("models", "list", "--env", "dev"), 0);
-    assert.ok(world.calls.includes("registry ml-pipeline-dev-titanic-xgboost us-east-1"));
-    assert.equal(await run("models", "list", "--group", "team-models", "--region", "eu-west-1", "--json"), 0);
-    assert.ok(world.calls.includes("registry team-models eu-west-1"));
-    assert.equal((JSON.parse(world.stdout.at(-1)!) as unknown[]).length, 2);
+  describe("cli: up on the local target (the default)", () => {
+    it("prepares, stages, runs and reports; writes the summary JSON of contracts §2", async () => {
+      const summaryFile = path.join(world.home, "out", "summary.json");
+      const stepSummary = path.join(world.home, "step-summary.md");
+      const code = await main(["--summary", summaryFile, "--param", "MaxDepth=04"], world.deps({ env: { GITHUB_STEP_SUMMARY: stepSummary } }));
+      assert.equal(code, 0, world.stderr.join("\n"));
+      assert.deepEqual(world.calls, ["data default", "prepare local", "run local", "close local"]);
+      const staged = world.store("local").objects;
+      assert.deepEqual([...staged.keys()].sort(), ["data/titanic_test.csv", "data/titanic_train.csv"]);
+      const { TrainDataSha256, TestDataSha256, SourceCommit, ...overrides } = world.requests[0]!.request.parameters;
+      assert.deepEqual(overrides, { MaxDepth: "4" }, "overrides only, normalised");
+      assert.equal(TrainDataSha256, staged.get("data/titanic_train.csv")!.sha256, "lineage: the staged data's hashes and the commit");
+      assert.equal(TestDataSha256, staged.get("data/titanic_test.csv")!.sha256);
+      assert.equal(SourceCommit, "0123456789abcdef0123456789abcdef01234567");
+      const summary = JSON.parse(fs.readFileSync(summaryFile, "utf8")) as RunSummary;
+      assert.equal(summary.status, "Succeeded");
+      const [env] = summary.environments;
+      assert.equal(env!.env, "local");
+      assert.equal(env!.target, "local");
+      assert.equal(env!.model!.version, 3);
+      assert.deepEqual(Object.keys(env!.model!.metrics).sort(), ["accuracy", "auc", "f1", "precision", "recall"]);
+      assert.equal(env!.execution!.status, "Succeeded");
+      assert.ok(env!.execution!.steps.every((s) => "name" in s && "type" in s && "status" in s && "failureReason" in s));
+      assert.match(fs.readFileSync(stepSummary, "utf8"), /\| local \| succeeded \| Succeeded \| v3 PendingManualApproval \| 0\.820 \| 0\.870 \|/);
+      assert.match(world.stdout.join(""), /status: Succeeded/);
+    });
+
+    it("a failed quality gate exits 1 and reports no model", async () => {
+      world.scenario = "fail-gate";
+      const summaryFile = path.join(world.home, "s.json");
+      assert.equal(await run("--summary", summaryFile, "--param", "AccuracyThreshold=0.99"), 1);
+      const summary = JSON.parse(fs.readFileSync(summaryFile, "utf8")) as RunSummary;
+      assert.equal(summary.status, "Failed");
+      assert.equal(summary.environments[0]!.model, null);
+      assert.match(world.stdout.join(""), /AccuracyBelowThreshold failed: Model accuracy 0\.8 is below/);
+    });
+
+    it("a timeout exits 3 and an interrupt exits 130, with the summary written either way", async () => {
+      world.scenario = "timeout";
+      const file = path.join(world.home, "t.json");
+      assert.equal(await run("--timeout", "1m", "--summary", file), 3);
+      assert.equal((JSON.parse(fs.readFileSync(file, "utf8")) as RunSummary).status, "TimedOut");
+      assert.equal(world.requests[0]!.request.timeoutMs, 60_000);
+      world.scenario = "interrupt";
+      assert.equal(await run("--summary", file), 130);
+      assert.equal((JSON.parse(fs.readFileSync(file, "utf8")) as RunSummary).status, "Stopped");
+    });
+
+    it("the same request gets the same idempotency token; --rerun, other data or other parameters do not", async () => {
+      await run();
+      await run();
+      await run("--rerun");
+      await run("--param", "Eta=0.1");
+      const [a, b, rerun, otherParams] = world.requests.map((r) => r.request.clientRequestToken);
+      assert.equal(a, b);
+      assert.notEqual(a, rerun);
+      assert.notEqual(a, otherParams);
+      assert.match(a!, /^[0-9a-f]{64}$/);
+      assert.equal(world.requests[0]!.request.displayName, "local-0123456789ab");
+    });
   });
 
-  it("approves with a reason, and says so without changing anything when already approved", async () => {
-    assert.equal(await run("models", "approve", "--version", "2", "--reason", "beats v1"), 0);
-    assert.match(world.stdout.at(-1)!, /version 2 is now Approved \(beats v1\)/);
-    assert.ok(world.registry.calls.includes("set 2 Approved beats v1"));
-    const before = world.registry.calls.length;
-    assert.equal(await run("models", "approve", "--version", "1"), 0);
-    assert.match(world.stdout.at(-1)!, /version 1 is already Approved; nothing changed/);
-    assert.ok(!world.registry.calls.slice(before).some((c) => c.startsWith("set")));
+  describe("cli: up on AWS environments", () => {
+    it("deploys, stages into the stack's bucket and runs each environment in order", async () => {
+      assert.equal(await run("up", "--env", "dev,staging"), 0, world.stderr.join("\n"));
+      const sequence = world.calls.filter((c) => /^(verify|open|up|run) /.test(c));
+      assert.deepEqual(sequence, [
+        "verify 111111111111",
+        "verify 222222222222",
+        "open dev",
+        "up dev",
+        "run pipeline-dev",
+        "open staging",
+        "up staging",
+        "run pipeline-staging",
+      ]);
+      assert.deepEqual([...world.store("bucket-dev").objects.keys()].sort(), ["data/titanic_test.csv", "data/titanic_train.csv"]);
+      assert.equal(world.requests[0]!.request.displayName, "dev-0123456789ab");
+    });
+
+    it("stops at the first environment that fails and exits 1", async () => {
+      world.scenarios.dev = "fail-step";
+      const file = path.join(world.home, "s.json");
+      assert.equal(await run("up", "--env", "dev,staging", "--summary", file), 1);
+      assert.ok(!world.calls.includes("up staging"), "staging is never deployed");
+      const summary = JSON.parse(fs.readFileSync(file, "utf8")) as RunSummary;
+      assert.deepEqual(summary.environments.map((e) => e.env), ["dev"]);
+      assert.equal(summary.environments[0]!.execution!.steps[0]!.failureReason, "AlgorithmError: boom");
+    });
+
+    it("a deploy that fails (e.g. another update holds the stack) exits 1 with the reason and runs nothing", async () => {
+      world.upFailures.dev = new OperationError('another update is in progress on stack "dev" (the stack is locked)');
+      const file = path.join(world.home, "s.json");
+      assert.equal(await run("up", "--env", "dev", "--summary", file), 1);
+      assert.ok(!world.calls.some((c) => c.startsWith("run ")));
+      const summary = JSON.parse(fs.readFileSync(file, "utf8")) as RunSummary;
+      assert.equal(summary.environments[0]!.deploy!.status, "failed");
+      assert.match(summary.environments[0]!.error!, /another update is in progress/);
+    });
+
+    it("--preview previews every environment and changes nothing", async () => {
+      assert.equal(await run("up", "--env", "dev,prod", "--preview"), 0);
+      assert.deepEqual(world.calls.filter((c) => /^(preview|up|run) /.test(c)), ["preview dev", "preview prod"]);
+      assert.equal(world.stores.size, 0, "no data staged");
+      assert.ok(!world.calls.some((c) => c.startsWith("data ")), "the data is not even read");
+    });
+
+    it("--skip-run deploys without staging or starting", async () => {
+      assert.equal(await run("up", "--env", "dev", "--skip-run"), 0);
+      assert.ok(world.calls.includes("up dev"));
+      assert.ok(!world.calls.some((c) => c.startsWith("run ")));
+    });
+
+    it("run --env reads the deployed stack's outputs instead of deploying", async () => {
+      assert.equal(await run("run", "--env", "dev"), 0);
+      assert.deepEqual(world.calls.filter((c) => /^(open|up|outputs|run) /.test(c)), ["open dev (existing)", "outputs dev", "run pipeline-dev"]);
+    });
+
+    it("run --pipeline checks parameters against the deployed pipeline, with no stack at all", async () => {
+      assert.equal(await run("run", "--pipeline", "nightly", "--region", "eu-west-1", "--param", "NumRound=50"), 0);
+      assert.ok(world.calls.includes("declarations nightly"));
+      assert.ok(!world.calls.some((c) => c.startsWith("open ")));
+      assert.deepEqual(world.requests[0]!.request.parameters, { NumRound: "50" });
+      assert.equal(await run("run", "--pipeline", "nightly", "--param", "Nope=1"), 2);
+      assert.equal(await run("run", "--pipeline", "missing"), 2);
+      assert.equal(world.requests.length, 1, "neither bad call started anything");
+    });
   });
 
-  it("rejects the latest version by default and describes it", async () => {
-    assert.equal(await run("models", "reject", "--reason", "bias found"), 0);
-    assert.equal(await run("models", "describe"), 0);
-    assert.match(world.stdout.at(-1)!, /version:\s+2[\s\S]*approval status:\s+Rejected \(bias found\)/);
+  describe("cli: models", () => {
+    beforeEach(() => {
+      world.registry.add(1, "Approved");
+      world.registry.add(2);
+    });
+
+    it("lists versions newest first with status, created time, accuracy and AUC", async () => {
+      assert.equal(await run("models", "list", "--env", "local"), 0);
+      const out = world.stdout.join("");
+      assert.match(out, /version\s+status\s+created\s+accuracy\s+auc/);
+      assert.ok(out.indexOf("\n2 ") < out.indexOf("\n1 "), out);
+      assert.match(out, /2\s+PendingManualApproval\s+2026-01-02T00:00:00Z\s+0\.820\s+0\.850/);
+    });
+
+    it("reads an AWS env's group from its config, or a group by name in a region", async () => {
+      assert.equal(await run("models", "list", "--env", "dev"), 0);
+      assert.ok(world.calls.includes("registry ml-pipeline-dev-titanic-xgboost us-east-1"));
+      assert.equal(await run("models", "list", "--group", "team-models", "--region", "eu-west-1", "--json"), 0);
+      assert.ok(world.calls.includes("registry team-models eu-west-1"));
+      assert.equal((JSON.parse(world.stdout.at(-1)!) as unknown[]).length, 2);
+    });
+
+    it("approves with a reason, and says so without changing anything when already approved", async () => {
+      assert.equal(await run("models", "approve", "--version", "2", "--reason", "beats v1"), 0);
+      assert.match(world.stdout.at(-1)!, /version 2 is now Approved \(beats v1\)/);
+      assert.ok(world.registry.calls.includes("set 2 Approved beats v1"));
+      const before = world.registry.calls.length;
+      assert.equal(await run("models", "approve", "--version", "1"), 0);
+      assert.match(world.stdout.at(-1)!, /version 1 is already Approved; nothing changed/);
+      assert.ok(!world.registry.calls.slice(before).some((c) => c.startsWith("set")));
+    });
+
+    it("rejects the latest version by default and describes it", async () => {
+      assert.equal(await run("models", "reject", "--reason", "bias found"), 0);
+      assert.equal(await run("models", "describe"), 0);
+      assert.match(world.stdout.at(-1)!, /version:\s+2[\s\S]*approval status:\s+Rejected \(bias found\)/);
+    });
+
+    it("a missing version exits 2", async () => {
+      assert.equal(await run("models", "describe", "--version", "9"), 2);
+      assert.match(world.stderr.join("\n"), /no version 9/);
+    });
   });
 
-  it("a missing version exits 2", async () => {
-    assert.equal(await run("models", "describe", "--version", "9"), 2);
-    assert.match(world.stderr.join("\n"), /no version 9/);
-  });
-});
+  describe("cli: definition and destroy", () => {
+    it("prints the dev definition exactly as the golden file holds it, with nothing else on stdout", async () => {
+      assert.equal(await run("definition", "--env", "dev"), 0);
+      assert.equal(world.stdout.join(""), fs.readFileSync(path.join(__dirname, "..", "golden", "dev-definition.json"), "utf8"));
+    });
 
-describe("cli: definition and destroy", () => {
-  it("prints the dev definition exactly as the golden file holds it, with nothing else on stdout", async () => {
-    assert.equal(await run("definition", "--env", "dev"), 0);
-    assert.equal(world.stdout.join(""), fs.readFileSync(path.join(__dirname, "..", "golden", "dev-definition.json"), "utf8"));
+    it("destroys a disposable env after emptying its registry, and prod only with --yes", async () => {
+      assert.equal(await run("destroy", "--env", "dev"), 0);
+      assert.deepEqual(world.calls.filter((c) => /^(delete-versions|destroy) /.test(c)), ["delete-versions ml-pipeline-dev-titanic-xgboost", "destroy dev"]);
+      assert.equal(await run("destroy", "--env", "prod", "--yes"), 0);
+      assert.ok(world.calls.includes("destroy prod"));
+      assert.ok(!world.calls.includes("delete-versions ml-pipeline-prod-titanic-xgboost"), "prod's versions are kept");
+    });
+
+    it("destroys the local store", async () => {
+      fs.writeFileSync(path.join(world.home, "store.db"), "x");
+      assert.equal(await run("destroy", "--env", "local"), 0);
+      assert.ok(!fs.existsSync(world.home));
+      fs.mkdirSync(world.home);
+    });
   });
 
-  it("destroys a disposable env after emptying its registry, and prod only with --yes", async () => {
-    assert.equal(await run("destroy", "--env", "dev"), 0);
-    assert.deepEqual(world.calls.filter((c) => /^(delete-versions|destroy) /.test(c)), ["delete-versions ml-pipeline-dev-titanic-xgboost", "destroy dev"]);
-    assert.equal(await run("destroy", "--env", "prod", "--yes"), 0);
-    assert.ok(world.calls.includes("destroy prod"));
-    assert.ok(!world.calls.includes("delete-versions ml-pipeline-prod-titanic-xgboost"), "prod's versions are kept");
+  describe("cli: interruption", () => {
+    it("a signal during the deploy of the first environment stops everything with exit 130", async () => {
+      world.upFailures.dev = new Error("update canceled");
+      const deps = world.deps();
+      world.controller.abort();
+      assert.equal(await main(["up", "--env", "dev,staging"], deps), 130);
+      assert.ok(!world.calls.includes("open staging"));
+    });
   });
 
-  it("destroys the local store", async () => {
-    fs.writeFileSync(path.join(world.home, "store.db"), "x");
-    assert.equal(await run("destroy", "--env", "local"), 0);
-    assert.ok(!fs.existsSync(world.home));
-    fs.mkdirSync(world.home);
-  });
-});
-
-describe("cli: interruption", () => {
-  it("a signal during the deploy of the first environment stops everything with exit 130", async () => {
-    world.upFailures.dev = new Error("update canceled");
-    const deps = world.deps();
-    world.controller.abort();
-    assert.equal(await main(["up", "--env", "dev,staging"], deps), 130);
-    assert.ok(!world.calls.includes("open staging"));
-  });
 });
 
 void os;
