@@ -1,0 +1,202 @@
+/** `RegistryClient` for a SageMaker Model Package Group (`models list|describe|approve|reject`). */
+import type { ModelPackageSummary } from "@aws-sdk/client-sagemaker";
+import { OperationError, UsageError } from "../core/errors";
+import type { ApprovalChange, ModelVersionDetail, ModelVersionSummary, RegistryClient } from "../core/registry";
+import type { ApprovalStatus } from "../core/report";
+import type { Log } from "../core/run";
+import { credentialsError, describeAwsError, errorName, isNotFoundError } from "./awsErrors";
+import { approvalStatusOf, describeModelVersion, isModelPackageGroupArn, modelPackageVersionArn } from "./modelPackage";
+import type { S3Api } from "./s3Api";
+import type { SageMakerApi } from "./sagemakerApi";
+
+const PAGE_SIZE = 100;
+const MAX_PAGES = 1000;
+export const MAX_REASON_LENGTH = 1024;
+
+export interface SageMakerRegistryOptions {
+  readonly sagemaker: SageMakerApi;
+  readonly s3: S3Api;
+  /** Model package group name or ARN (stack outputs `modelPackageGroupName` / `modelPackageGroupArn`). */
+  readonly group: string;
+  /** For messages only. */
+  readonly region?: string;
+  /** The account that owns the bucket holding the metrics files. */
+  readonly expectedBucketOwner?: string;
+  /** Warnings (e.g. a version whose metrics cannot be read). */
+  readonly log?: Log;
+  /** DescribeModelPackage calls in flight at once while listing. */
+  readonly concurrency?: number;
+}
+
+interface Listed {
+  readonly version: number;
+  readonly arn: string;
+  readonly approvalStatus: ApprovalStatus;
+  readonly createdAt: string;
+}
+
+export class SageMakerRegistry implements RegistryClient {
+  constructor(private readonly options: SageMakerRegistryOptions) {}
+
+  /** Every version, newest first, with metrics where they can be read (never fails because of metrics). */
+  async list(): Promise<ModelVersionSummary[]> {
+    const listed = await this.versions();
+    return mapLimit(listed, this.options.concurrency ?? 4, async (entry) => {
+      let metrics = {};
+      try {
+        metrics = (await describeModelVersion(this.options.sagemaker, this.options.s3, entry.arn, this.describeOptions())).metrics;
+      } catch (error) {
+        this.options.log?.(`warning: metrics of version ${entry.version} unavailable: ${describeAwsError(error)}`);
+      }
+      return { ...entry, metrics };
+    });
+  }
+
+  async describe(version?: number): Promise<ModelVersionDetail> {
+    if (version !== undefined) checkVersion(version);
+    if (version !== undefined && isModelPackageGroupArn(this.options.group)) {
+      // The ARN is known exactly: one call, no listing (unless it does not exist, to name the versions that do).
+      try {
+        return await describeModelVersion(this.options.sagemaker, this.options.s3, modelPackageVersionArn(this.options.group, version), this.describeOptions());
+      } catch (error) {
+        if (!isNotFoundError(error)) throw this.failure(`describe version ${version} of`, error);
+      }
+    }
+    const listed = await this.versions();
+    const entry = version === undefined ? listed[0] : listed.find((v) => v.version === version);
+    if (!entry) {
+      if (listed.length === 0) throw new UsageError(`model package group ${this.name()} has no versions yet: run the pipeline first (npm run automate -- run --env <env>)`);
+      throw new UsageError(`model package group ${this.name()} has no version ${version}; its versions are ${formatVersions(listed.map((v) => v.version))}`);
+    }
+    try {
+      return await describeModelVersion(this.options.sagemaker, this.options.s3, entry.arn, this.describeOptions());
+    } catch (error) {
+      throw this.failure(`describe version ${entry.version} of`, error);
+    }
+  }
+
+  async setApproval(version: number | undefined, status: Exclude<ApprovalStatus, "PendingManualApproval">, reason?: string): Promise<ApprovalChange> {
+    if (reason !== undefined && reason.length > MAX_REASON_LENGTH) throw new UsageError(`--reason is ${reason.length} characters; SageMaker keeps at most ${MAX_REASON_LENGTH}`);
+    const current = await this.describe(version);
+    if (current.approvalStatus === status) return { changed: false, version: current };
+    try {
+      await this.options.sagemaker.updateModelPackage({
+        ModelPackageArn: current.arn,
+        ModelApprovalStatus: status,
+        ...(reason ? { ApprovalDescription: reason } : {}),
+      });
+    } catch (error) {
+      throw this.failure(`set version ${current.version} to ${status} in`, error, "sagemaker:UpdateModelPackage");
+    }
+    const approvalDescription = reason ?? current.approvalDescription;
+    return { changed: true, version: { ...current, approvalStatus: status, ...(approvalDescription ? { approvalDescription } : {}) } };
+  }
+
+  /** Delete every version (before destroying a disposable environment). A group that does not exist has none. */
+  async deleteAllVersions(): Promise<number> {
+    const listed = await this.listVersions();
+    if (!listed) return 0;
+    for (const entry of listed) {
+      try {
+        await this.options.sagemaker.deleteModelPackage({ ModelPackageName: entry.arn });
+      } catch (error) {
+        if (isNotFoundError(error)) continue;
+        throw this.failure(`delete version ${entry.version} of`, error, "sagemaker:DeleteModelPackage");
+      }
+    }
+    return listed.length;
+  }
+
+  /** Every version, highest first; a missing group is a usage error. */
+  private async versions(): Promise<Listed[]> {
+    const listed = await this.listVersions();
+    if (!listed) {
+      throw new UsageError(`model package group ${this.name()} does not exist${this.options.region ? ` in ${this.options.region}` : ""}: check --group/--env and the region, or deploy the env first`);
+    }
+    return listed;
+  }
+
+  /** ListModelPackages for the group, all pages, highest version first; undefined when the group does not exist. */
+  private async listVersions(): Promise<Listed[] | undefined> {
+    const summaries: ModelPackageSummary[] = [];
+    let token: string | undefined;
+    try {
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const output = await this.options.sagemaker.listModelPackages({
+          ModelPackageGroupName: this.options.group,
+          ModelPackageType: "Versioned",
+          SortBy: "CreationTime",
+          SortOrder: "Descending",
+          MaxResults: PAGE_SIZE,
+          ...(token ? { NextToken: token } : {}),
+        });
+        summaries.push(...(output.ModelPackageSummaryList ?? []));
+        if (!output.NextToken || output.NextToken === token) break;
+        token = output.NextToken;
+      }
+      // An empty list does not say whether the group exists.
+      if (summaries.length === 0) await this.options.sagemaker.describeModelPackageGroup({ ModelPackageGroupName: this.options.group });
+    } catch (error) {
+      if (isNotFoundError(error)) return undefined;
+      throw this.failure("list", error, "sagemaker:ListModelPackages");
+    }
+    return summaries
+      .filter((s) => s.ModelPackageVersion !== undefined && s.ModelPackageArn)
+      .map((s) => ({
+        version: s.ModelPackageVersion!,
+        arn: s.ModelPackageArn!,
+        approvalStatus: approvalStatusOf(s.ModelApprovalStatus),
+        createdAt: (s.CreationTime ?? new Date(0)).toISOString(),
+      }))
+      .sort((a, b) => b.version - a.version);
+  }
+
+  private describeOptions() {
+    return {
+      ...(this.options.expectedBucketOwner ? { expectedBucketOwner: this.options.expectedBucketOwner } : {}),
+      ...(this.options.log ? { warn: (line: string) => this.options.log!(`warning: ${line}`) } : {}),
+    };
+  }
+
+  private name(): string {
+    return `"${this.options.group.slice(this.options.group.lastIndexOf("/") + 1)}"`;
+  }
+
+  private failure(action: string, error: unknown, permission?: string): Error {
+    const credentials = credentialsError(error);
+    if (credentials) return credentials;
+    const denied = /AccessDenied/.test(errorName(error)) && permission ? ` (the identity needs ${permission} on the group's packages)` : "";
+    return new OperationError(`cannot ${action} model package group ${this.name()}: ${describeAwsError(error)}${denied}`);
+  }
+}
+
+function checkVersion(version: number): void {
+  if (!Number.isSafeInteger(version) || version < 1) throw new UsageError(`--version must be a whole number >= 1 (got ${version})`);
+}
+
+/** `[5, 3, 2, 1, 7]` -> `"1-3, 5, 7"`. */
+export function formatVersions(versions: readonly number[]): string {
+  const sorted = [...new Set(versions)].sort((a, b) => a - b);
+  const ranges: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    ranges.push(j > i ? `${sorted[i]}-${sorted[j]}` : `${sorted[i]}`);
+    i = j + 1;
+  }
+  return ranges.join(", ");
+}
+
+/** `items.map(fn)` with at most `limit` calls in flight; keeps the order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}

@@ -1,0 +1,36 @@
+/** The S3 calls the driver makes, behind a small interface; `s3Api(client)` is the real one. */
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type HeadObjectCommandInput,
+  type HeadObjectCommandOutput,
+  type PutObjectCommandInput,
+  type PutObjectCommandOutput,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+
+export interface GetTextInput {
+  readonly Bucket: string;
+  readonly Key: string;
+  readonly ExpectedBucketOwner?: string;
+}
+
+export interface S3Api {
+  headObject(input: HeadObjectCommandInput): Promise<HeadObjectCommandOutput>;
+  putObject(input: PutObjectCommandInput): Promise<PutObjectCommandOutput>;
+  /** GetObject, the body read as UTF-8 text. */
+  getText(input: GetTextInput): Promise<string>;
+}
+
+export function s3Api(client: S3Client): S3Api {
+  return {
+    headObject: (input) => client.send(new HeadObjectCommand(input)),
+    putObject: (input) => client.send(new PutObjectCommand(input)),
+    getText: async (input) => {
+      const output = await client.send(new GetObjectCommand({ ...input }));
+      if (!output.Body) return "";
+      return output.Body.transformToString("utf-8");
+    },
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The AWS target the CLI commands use (`AwsTarget` of automation/commands/targets.ts), built from the
+ * modules of this folder. Clients are created on first use, so constructing a target never fails; a
+ * missing region surfaces as a UsageError from the first call.
+ */
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import type { AwsTarget, AwsTargetOptions } from "../commands/targets";
+import { OperationError, UsageError } from "../core/errors";
+import type { ObjectStore } from "../core/objectStore";
+import type { RegistryClient } from "../core/registry";
+import { credentialsError, describeAwsError } from "./awsErrors";
+import { createAwsClients, type AwsClientOptions, type AwsClients } from "./clients";
+import type { Clock } from "./clock";
+import { describeDeployedPipeline } from "./pipelineInfo";
+import { AwsPipelineRunner } from "./pipelineRunner";
+import type { StepTypes } from "./pipelineSteps";
+import { SageMakerRegistry } from "./registry";
+import { s3Api, type S3Api } from "./s3Api";
+import { S3ObjectStore } from "./s3ObjectStore";
+import { sageMakerApi, type SageMakerApi } from "./sagemakerApi";
+
+export interface AwsTargetSettings extends AwsTargetOptions {
+  /** More client settings: explicit endpoints and credentials (tests), attempts. */
+  readonly client?: Omit<AwsClientOptions, "region" | "roleArn">;
+  readonly clock?: Clock;
+  readonly stopWaitMs?: number;
+  /** Aborted by a second SIGINT/SIGTERM: stop waiting for a stopping execution. */
+  readonly forceStop?: AbortSignal;
+  /** Warnings (unreadable metrics and the like). */
+  readonly log?: (line: string) => void;
+}
+
+interface Apis {
+  readonly clients: AwsClients;
+  readonly sagemaker: SageMakerApi;
+  readonly s3: S3Api;
+}
+
+export interface ClosableAwsTarget extends AwsTarget {
+  /** Close the clients (if any were created). */
+  close(): void;
+}
+
+export function createAwsTarget(settings: AwsTargetSettings = {}): ClosableAwsTarget {
+  let pending: Promise<Apis> | undefined;
+  const apis = (): Promise<Apis> =>
+    (pending ??= createAwsClients({
+      ...settings.client,
+      ...(settings.region ? { region: settings.region } : {}),
+      ...(settings.deployRoleArn ? { roleArn: settings.deployRoleArn } : {}),
+    }).then((clients) => ({ clients, sagemaker: sageMakerApi(clients.sagemaker), s3: s3Api(clients.s3) })));
+  const owner = settings.accountId ? { expectedBucketOwner: settings.accountId } : {};
+  const stepTypes = new Map<string, StepTypes>();
+  const registryOf = async (group: string) => {
+    const { sagemaker, s3, clients } = await apis();
+    return new SageMakerRegistry({ sagemaker, s3, group, region: clients.region, ...owner, ...(settings.log ? { log: settings.log } : {}) });
+  };
+
+  return {
+    async verifyCredentials(expectedAccountId?: string): Promise<void> {
+      const { clients } = await apis();
+      let identity;
+      try {
+        identity = await clients.sts.send(new GetCallerIdentityCommand({}));
+      } catch (error) {
+        throw (
+          credentialsError(error, settings.deployRoleArn ? { roleArn: settings.deployRoleArn } : {}) ??
+          new OperationError(`cannot check the AWS credentials (STS GetCallerIdentity, ${clients.region}): ${describeAwsError(error)}`)
+        );
+      }
+      if (expectedAccountId && identity.Account !== expectedAccountId) {
+        throw new UsageError(
+          `the AWS credentials (${identity.Arn ?? "unknown identity"}) are for account ${identity.Account ?? "?"}, but this environment deploys to ${expectedAccountId}: switch AWS_PROFILE or the credentials, or correct ml-pipeline:accountId`,
+        );
+      }
+    },
+
+    objectStore(bucket: string): ObjectStore {
+      const store = apis().then(({ s3 }) => new S3ObjectStore({ s3, bucket, ...owner }));
+      store.catch(() => undefined); // surfaced by the first call, not as an unhandled rejection
+      return {
+        uri: (key) => `s3://${bucket}/${key}`,
+        contentSha256: async (key) => (await store).contentSha256(key),
+        put: async (key, body, sha256, contentType) => (await store).put(key, body, sha256, contentType),
+      };
+    },
+
+    async declarations(pipelineName: string) {
+      const { sagemaker, clients } = await apis();
+      const deployed = await describeDeployedPipeline(sagemaker, pipelineName, clients.region);
+      stepTypes.set(pipelineName, deployed.stepTypes);
+      return deployed.declarations;
+    },
+
+    async run(pipelineName, request) {
+      const { sagemaker, s3, clients } = await apis();
+      const known = stepTypes.get(pipelineName);
+      const runner = new AwsPipelineRunner({
+        sagemaker,
+        s3,
+        pipelineName,
+        region: clients.region,
+        ...owner,
+        ...(known ? { stepTypes: known } : {}),
+        ...(settings.clock ? { clock: settings.clock } : {}),
+        ...(settings.stopWaitMs !== undefined ? { stopWaitMs: settings.stopWaitMs } : {}),
+        ...(settings.forceStop ? { forceStop: settings.forceStop } : {}),
+      });
+      return runner.run(request);
+    },
+
+    registry(group: string): RegistryClient {
+      const registry = registryOf(group);
+      registry.catch(() => undefined);
+      return {
+        list: async () => (await registry).list(),
+        describe: async (version) => (await registry).describe(version),
+        setApproval: async (version, status, reason) => (await registry).setApproval(version, status, reason),
+      };
+    },
+
+    async deleteModelVersions(group: string) {
+      return (await registryOf(group)).deleteAllVersions();
+    },
+
+    close(): void {
+      pending?.then((a) => a.clients.destroy()).catch(() => undefined);
+    },
+  };
+}
