@@ -115,7 +115,7 @@ async function upLocal(plan: Planned, options: UpOptions, deps: UpDeps, data: Ra
   const started = deps.now();
   const target = await deps.local();
   try {
-    const deploy: DeployReport = { status: "succeeded", changes: {}, seconds: (deps.now() - started) / 1000 };
+    const deploy: DeployReport = { status: "succeeded", changes: {}, seconds: Math.round((deps.now() - started) / 100) / 10 };
     if (!data) return { env: { env: "local", target: "local", deploy, outputs: target.outputs, execution: null, model: null } };
     const staged = await stage(target.objectStore, data, plan, deps.log);
     const outcome = await target.run(runRequest(plan, options, deps, target.outputs.pipelineName ?? "local", staged));
