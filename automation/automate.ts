@@ -9,7 +9,7 @@ import { createAwsTarget } from "./aws/target";
 import { EXIT } from "./core/errors";
 import { currentCommit } from "./core/identity";
 import { createProgress } from "./core/progress";
-import { loadRawData } from "./data/source";
+import { readDataSource } from "./data/source";
 import { pulumiStacks } from "./deploy/stack";
 import { localHome, prepareLocal } from "./local";
 import { compileLocalPipeline } from "./local/localPipeline";
@@ -50,7 +50,7 @@ main(process.argv.slice(2), {
   local: () => prepareLocal({ repoRoot, log: stderr }),
   localHome: localHome(repoRoot),
   compileLocalDefinition: () => prettyDefinition(compileLocalPipeline(repoRoot).compiled),
-  loadData: (spec) => loadRawData(spec, { repoRoot, log: stderr, signal: interrupt.signal }),
+  loadData: (spec) => readDataSource(spec, { repoRoot, log: stderr, signal: interrupt.signal }),
   commit: () => currentCommit(repoRoot),
   policyPacks: policyPackDirectories(repoRoot),
   now: Date.now,

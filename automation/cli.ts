@@ -8,7 +8,7 @@ import { parseDuration } from "./core/duration";
 import { parseParamFlags } from "./core/parameters";
 import type { ProgressSink } from "./core/run";
 import { appendGitHubStepSummary, exitCodeFor, humanSummary, writeSummaryFile } from "./core/summaryOutput";
-import type { RawData } from "./data/source";
+import type { DataSource } from "./data/source";
 import type { OpenStack } from "./deploy/stack";
 import { definitionFor } from "./commands/definition";
 import { destroy } from "./commands/destroy";
@@ -28,7 +28,7 @@ export interface CliDeps {
   readonly local: LocalTargetFactory;
   readonly localHome: string;
   readonly compileLocalDefinition: () => string;
-  readonly loadData: (spec: string | undefined) => Promise<RawData>;
+  readonly loadData: (spec: string | undefined) => Promise<DataSource>;
   readonly commit: () => string;
   readonly policyPacks: readonly string[];
   readonly now: () => number;

@@ -11,7 +11,7 @@ import { titanicParameters } from "../../infra/pipeline/titanic";
 import { stackPipeline } from "../../infra/pipeline/stackDefinition";
 import { splitCsv } from "../data/split";
 import { stageData, type StageResult } from "../data/stage";
-import type { RawData } from "../data/source";
+import type { DataSource } from "../data/source";
 import { resolveEnvironments, type Environment } from "../core/environments";
 import { OperationError, UsageError } from "../core/errors";
 import { clientRequestToken, executionDisplayName } from "../core/identity";
@@ -42,7 +42,7 @@ export interface UpDeps {
   readonly openStack: OpenStack;
   readonly aws: AwsTargetFactory;
   readonly local: LocalTargetFactory;
-  readonly loadData: () => Promise<RawData>;
+  readonly loadData: () => Promise<DataSource>;
   readonly commit: string;
   readonly ciRunId?: string;
   readonly policyPacks: readonly string[];
@@ -81,7 +81,7 @@ export async function up(options: UpOptions, deps: UpDeps): Promise<RunSummary> 
   if (data) {
     // The split is checked once per target column in use (the Target parameter may be overridden).
     for (const target of new Set(planned.map((p) => p.effective.Target ?? "Survived"))) {
-      splitCsv(data.content, { source: data.source, target, trainName: "train", testName: "test" });
+      splitCsv(data.csv, { source: data.source, target, trainName: "train", testName: "test" });
     }
   }
   for (const { env } of planned) {
@@ -111,7 +111,7 @@ interface EnvOutcome {
   readonly interruption?: "TimedOut" | "Stopped";
 }
 
-async function upLocal(plan: Planned, options: UpOptions, deps: UpDeps, data: RawData | undefined): Promise<EnvOutcome> {
+async function upLocal(plan: Planned, options: UpOptions, deps: UpDeps, data: DataSource | undefined): Promise<EnvOutcome> {
   const started = deps.now();
   const target = await deps.local();
   try {
@@ -125,7 +125,7 @@ async function upLocal(plan: Planned, options: UpOptions, deps: UpDeps, data: Ra
   }
 }
 
-async function upAws(plan: Planned, options: UpOptions, deps: UpDeps, data: RawData | undefined): Promise<EnvOutcome> {
+async function upAws(plan: Planned, options: UpOptions, deps: UpDeps, data: DataSource | undefined): Promise<EnvOutcome> {
   if (plan.env.kind !== "aws") throw new Error("upAws needs an AWS environment");
   const { config } = plan.env;
   const aws = deps.aws({ region: config.region, deployRoleArn: config.deployRoleArn, accountId: config.accountId });
@@ -172,8 +172,8 @@ function required(outputs: Record<string, string>, key: string, env: string): st
   return value;
 }
 
-async function stage(store: Parameters<typeof stageData>[0], data: RawData, plan: Planned, log: Log): Promise<StageResult> {
-  return stageData(store, data.content, {
+async function stage(store: Parameters<typeof stageData>[0], data: DataSource, plan: Planned, log: Log): Promise<StageResult> {
+  return stageData(store, data.csv, {
     source: data.source,
     target: plan.effective.Target ?? "Survived",
     trainFile: plan.effective.TrainFile ?? "titanic_train.csv",

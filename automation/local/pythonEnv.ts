@@ -6,8 +6,10 @@ import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { UsageError } from "../core/errors";
 
-export class PythonEnvError extends Error {
+/** A missing or unusable Python is a setup problem found before anything ran: exit 2, like any usage error. */
+export class PythonEnvError extends UsageError {
   constructor(message: string) {
     super(message);
     this.name = "PythonEnvError";

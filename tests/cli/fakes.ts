@@ -215,7 +215,7 @@ export class World {
       loadData: async (spec) => {
         this.calls.push(`data ${spec ?? "default"}`);
         if (spec === "missing.csv") throw new UsageError("missing.csv does not exist: download train.csv from Kaggle");
-        return { source: spec ?? "data/titanic/train.csv", content: TITANIC_CSV };
+        return { source: spec ?? "data/titanic/train.csv", csv: TITANIC_CSV };
       },
       commit: () => "0123456789abcdef0123456789abcdef01234567",
       policyPacks: [],

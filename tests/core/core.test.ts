@@ -9,7 +9,6 @@ import { clientRequestToken, currentCommit, executionDisplayName } from "../../a
 import { checkParameters, effectiveParameters, parseParamFlags, type ParameterDeclaration } from "../../automation/core/parameters";
 import { createProgress } from "../../automation/core/progress";
 import { summaryStatus, type EnvironmentReport } from "../../automation/core/report";
-import { loadRawData } from "../../automation/data/source";
 import { REPO_ROOT } from "../harness/pulumiMocks";
 
 describe("durations", () => {
@@ -156,35 +155,5 @@ describe("progress", () => {
     assert.ok(!out[0]!.includes("\x1b[2A"));
     assert.ok(out[1]!.startsWith("\x1b[2A"), "moves up over the 2 lines drawn before");
     assert.match(out[1]!, /EvaluateModel\s+Processing\s+Executing/);
-  });
-});
-
-describe("--data", () => {
-  const log: string[] = [];
-  const signal = new AbortController().signal;
-  it("reads a path relative to the repository", async () => {
-    const dir = fs.mkdtempSync(path.join(REPO_ROOT, "tests", ".tmp-data-"));
-    try {
-      fs.writeFileSync(path.join(dir, "x.csv"), "a\n");
-      const data = await loadRawData(path.relative(REPO_ROOT, path.join(dir, "x.csv")), { repoRoot: REPO_ROOT, log: (l) => log.push(l), signal });
-      assert.equal(data.content.toString(), "a\n");
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-  it("explains how to get the Kaggle file when it is missing", async () => {
-    await assert.rejects(loadRawData("nope/train.csv", { repoRoot: REPO_ROOT, log: () => undefined, signal }), /does not exist: download train\.csv from https:\/\/www\.kaggle\.com\/c\/titanic\/data/);
-  });
-  it("downloads an https URL with progress, and refuses http", async () => {
-    const body = Buffer.alloc(600 * 1024, 65);
-    const fetch = async () => new Response(body, { status: 200, headers: { "content-length": String(body.length) } });
-    const lines: string[] = [];
-    const data = await loadRawData("https://example.test/train.csv", { repoRoot: REPO_ROOT, log: (l) => lines.push(l), signal, fetch });
-    assert.equal(data.content.length, body.length);
-    assert.ok(lines.some((l) => /of 600 KiB/.test(l)), lines.join("\n"));
-    assert.match(lines.at(-1)!, /downloaded https:\/\/example\.test\/train\.csv \(600 KiB\)/);
-    await assert.rejects(loadRawData("http://example.test/x.csv", { repoRoot: REPO_ROOT, log: () => undefined, signal }), /plain http is refused/);
-    const notFound = async () => new Response("no", { status: 404, statusText: "Not Found" });
-    await assert.rejects(loadRawData("https://example.test/x.csv", { repoRoot: REPO_ROOT, log: () => undefined, signal, fetch: notFound }), /answered 404 Not Found/);
   });
 });

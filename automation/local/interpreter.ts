@@ -1,0 +1,260 @@
+/**
+ * Runs a compiled pipeline definition (its JSON) on this machine: steps start as soon as every step they
+ * depend on succeeded (independent steps run concurrently), a Condition picks the branch that runs, the
+ * first failure (or a Fail step) lets running steps finish and starts nothing new, and an abort stops
+ * the running scripts.
+ */
+import * as path from "node:path";
+import type { ExecutionStatus, StepStatus } from "../core/report";
+import type { Log } from "../core/run";
+import { evaluateConditions } from "./conditions";
+import { evaluate as evaluateValue, ExpressionError, toPipelineString, type EvaluationContext, type ParameterValue } from "./evaluate";
+import { arrayField, isJsonObject, type JsonObject } from "./json";
+import { JsonPathError, valueAtPath } from "./jsonPath";
+import { assertRunnable, dependencyGraph, locateSteps, type LocatedStep } from "./preflight";
+import { StepLog } from "./stepLog";
+import { runProcessing } from "./steps/processing";
+import { runRegisterModel } from "./steps/registerModel";
+import { runTraining } from "./steps/training";
+import { StepFailure, StepStopped, type StepInvocation, type StepOutcome, type StepRunner } from "./steps/types";
+import { executionArn, type ExecutionStore } from "./store/executions";
+import type { LocalObjects } from "./store/objects";
+import type { LocalRegistry } from "./store/registry";
+
+export interface InterpreterOptions {
+  /** The parsed compiled definition. */
+  readonly definition: JsonObject;
+  readonly executionId: string;
+  readonly pipelineName: string;
+  readonly startedAt: string;
+  readonly parameters: ReadonlyMap<string, ParameterValue>;
+  readonly python: string;
+  readonly objects: LocalObjects;
+  readonly registry: LocalRegistry;
+  readonly records: ExecutionStore;
+  /** The execution's folder: `steps/<name>/` working folders and `logs/<name>.log`. */
+  readonly folder: string;
+  readonly signal: AbortSignal;
+  readonly log: Log;
+  /** A step changed state (for progress display). */
+  readonly onChange: () => void;
+  readonly maxParallelSteps?: number;
+}
+
+export interface InterpretResult {
+  readonly status: Extract<ExecutionStatus, "Succeeded" | "Failed" | "Stopped">;
+  readonly failureReason: string | null;
+}
+
+type Final = "Succeeded" | "Failed" | "Stopped" | "NotRun";
+
+const RUNNERS: Readonly<Record<string, StepRunner>> = {
+  Training: runTraining,
+  Processing: runProcessing,
+  RegisterModel: runRegisterModel,
+  Condition: runCondition,
+  Fail: runFail,
+};
+
+export async function interpret(options: InterpreterOptions): Promise<InterpretResult> {
+  assertRunnable(options.definition);
+  const steps = locateSteps(options.definition, []);
+  const dependencies = dependencyGraph(steps);
+  const eligible = new Set([...steps.values()].filter((s) => !s.branchOf).map((s) => s.name));
+  const finished = new Map<string, Final>();
+  const outcomes = new Map<string, StepOutcome>();
+  const running = new Map<string, Promise<void>>();
+  const jobNames = jobNamer(options.executionId);
+  const limit = options.maxParallelSteps ?? 4;
+  // Held in an object: the step callbacks set it while the loop below reads it.
+  const state: { failure: string | null } = { failure: null };
+
+  const context = (located: LocatedStep, jobName: string): EvaluationContext => ({
+    parameter: (name) => options.parameters.get(name),
+    executionVariable: (name) => executionVariable(options, name, located.type, jobName),
+    stepProperty: (step, propertyPath) => {
+      const outcome = outcomes.get(step);
+      if (!outcome) throw new ExpressionError(`Steps.${step}.${propertyPath}: step ${step} has not succeeded in this execution`);
+      try {
+        return valueAtPath(outcome.properties, propertyPath);
+      } catch (error) {
+        if (error instanceof JsonPathError) throw new ExpressionError(`Steps.${step}.${propertyPath} is not a property of step ${step}: ${error.message}`);
+        throw error;
+      }
+    },
+    propertyFile: (step, file) => {
+      const content = outcomes.get(step)?.propertyFiles?.[file];
+      if (content === undefined) throw new ExpressionError(`property file ${file} of step ${step} was not produced in this execution`);
+      return content;
+    },
+    readJson: (uri) => {
+      try {
+        return options.objects.readJson(uri);
+      } catch (error) {
+        throw new ExpressionError((error as Error).message);
+      }
+    },
+  });
+
+  const runOne = async (located: LocatedStep): Promise<void> => {
+    const { name, type } = located;
+    const logFile = path.join(options.folder, "logs", `${name}.log`);
+    options.records.stepStarted(options.executionId, name, type, logFile);
+    options.onChange();
+    const log = new StepLog(logFile, (line) => options.log(`[${name}] ${line}`));
+    const jobName = jobNames(name);
+    const evaluationContext = context(located, jobName);
+    const invocation: StepInvocation = {
+      name,
+      step: located.step,
+      folder: path.join(options.folder, "steps", name),
+      jobName,
+      executionId: options.executionId,
+      python: options.python,
+      objects: options.objects,
+      registry: options.registry,
+      log,
+      signal: options.signal,
+      evaluate: (value, where) => evaluateValue(value, evaluationContext, where),
+      onProcess: (pid) => options.records.stepChild(options.executionId, name, pid),
+    };
+    let final: Final;
+    try {
+      options.records.stepStatus(options.executionId, name, "Executing");
+      options.onChange();
+      log.note(`step ${name} (${type}) started; job name ${jobName}`);
+      const outcome = await RUNNERS[type]!(invocation);
+      if (outcome.failExecution !== undefined) {
+        final = "Failed";
+        state.failure ??= outcome.failExecution;
+        log.note(`Fail step: ${outcome.failExecution}`);
+        record(name, "Failed", { failureReason: outcome.failExecution, properties: outcome.properties });
+      } else {
+        final = "Succeeded";
+        outcomes.set(name, outcome);
+        record(name, "Succeeded", { properties: outcome.properties });
+        if (outcome.outcome !== undefined) chooseBranch(located, outcome.outcome);
+      }
+    } catch (error) {
+      if (error instanceof StepStopped || (options.signal.aborted && !(error instanceof StepFailure))) {
+        final = "Stopped";
+        log.note("stopped");
+        record(name, "Stopped", { failureReason: "the execution was stopped" });
+      } else {
+        final = "Failed";
+        const reason = errorMessage(error);
+        log.note(`failed: ${reason}`);
+        if (!isExpected(error) && error instanceof Error && error.stack) log.note(error.stack);
+        state.failure ??= `step ${name} failed: ${reason}`;
+        record(name, "Failed", { failureReason: reason });
+      }
+    } finally {
+      log.close();
+    }
+    finished.set(name, final);
+  };
+
+  const record = (name: string, status: StepStatus, details: { failureReason?: string; properties?: JsonObject }): void => {
+    options.records.stepStatus(options.executionId, name, status, details);
+    options.onChange();
+  };
+
+  const chooseBranch = (condition: LocatedStep, outcome: boolean): void => {
+    const args = isJsonObject(condition.step.Arguments) ? condition.step.Arguments : {};
+    const names = (branch: "IfSteps" | "ElseSteps") => arrayField(args, branch, "Arguments", true).flatMap((s) => (isJsonObject(s) && typeof s.Name === "string" ? [s.Name] : []));
+    names(outcome ? "IfSteps" : "ElseSteps").forEach((n) => eligible.add(n));
+    names(outcome ? "ElseSteps" : "IfSteps").forEach((n) => finished.set(n, "NotRun"));
+  };
+
+  for (;;) {
+    // A step whose dependency will never succeed does not run either.
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const name of eligible) {
+        if (finished.has(name) || running.has(name)) continue;
+        const blocked = [...dependencies.get(name)!].some((d) => finished.has(d) && finished.get(d) !== "Succeeded");
+        if (blocked) {
+          finished.set(name, "NotRun");
+          changed = true;
+        }
+      }
+    }
+    if (state.failure === null && !options.signal.aborted) {
+      for (const name of eligible) {
+        if (running.size >= limit) break;
+        if (finished.has(name) || running.has(name)) continue;
+        if (![...dependencies.get(name)!].every((d) => finished.get(d) === "Succeeded")) continue;
+        const promise = runOne(steps.get(name)!).finally(() => running.delete(name));
+        running.set(name, promise);
+      }
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+
+  if (options.signal.aborted) return { status: "Stopped", failureReason: state.failure ?? "the execution was stopped" };
+  if (state.failure !== null) return { status: "Failed", failureReason: state.failure };
+  const stuck = [...eligible].filter((n) => !finished.has(n));
+  if (stuck.length > 0) return { status: "Failed", failureReason: `steps ${stuck.join(", ")} could not start: their dependencies never completed` };
+  return { status: "Succeeded", failureReason: null };
+}
+
+async function runCondition(invocation: StepInvocation): Promise<StepOutcome> {
+  const args = isJsonObject(invocation.step.Arguments) ? invocation.step.Arguments : {};
+  const conditions = arrayField(args, "Conditions", "Arguments");
+  const outcome = evaluateConditions(conditions, (value, where) => invocation.evaluate(value, where), "Arguments.Conditions");
+  invocation.log.note(`conditions ${outcome ? "hold: running IfSteps" : "do not hold: running ElseSteps"}`, true);
+  return { properties: { Outcome: outcome ? "True" : "False" }, outcome };
+}
+
+async function runFail(invocation: StepInvocation): Promise<StepOutcome> {
+  const args = isJsonObject(invocation.step.Arguments) ? invocation.step.Arguments : {};
+  const message = args.ErrorMessage === undefined ? "" : toPipelineString(invocation.evaluate(args.ErrorMessage, "Arguments.ErrorMessage"), "Arguments.ErrorMessage");
+  return { properties: { ErrorMessage: message }, failExecution: message || `Fail step ${invocation.name}` };
+}
+
+function executionVariable(options: InterpreterOptions, name: string, stepType: string, jobName: string): string | undefined {
+  switch (name) {
+    case "StartDateTime":
+      return options.startedAt;
+    case "CurrentDateTime":
+      return new Date().toISOString();
+    case "PipelineName":
+      return options.pipelineName;
+    case "PipelineArn":
+      return `local:pipeline/${options.pipelineName}`;
+    case "PipelineExecutionId":
+      return options.executionId;
+    case "PipelineExecutionArn":
+      return executionArn(options.executionId);
+    case "TrainingJobName":
+      return stepType === "Training" ? jobName : undefined;
+    case "ProcessingJobName":
+      return stepType === "Processing" ? jobName : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** SageMaker-style job names, `pipelines-<execution>-<step>`: at most 63 characters of [a-zA-Z0-9-], unique per execution. */
+export function jobNamer(executionId: string): (step: string) => string {
+  const used = new Set<string>();
+  return (step) => {
+    const base = `pipelines-${executionId}-${step}`.replace(/[^a-zA-Z0-9-]+/g, "-").replace(/-+/g, "-").slice(0, 60).replace(/-$/, "");
+    let name = base;
+    for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
+    used.add(name);
+    return name;
+  };
+}
+
+/** Errors that explain themselves (no stack trace needed in the log). */
+function isExpected(error: unknown): boolean {
+  return error instanceof Error && ["StepFailure", "ExpressionError", "FieldError", "PathError", "JsonPathError", "ObjectNotFoundError", "ObjectKeyError", "ScriptStartError"].includes(error.name);
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+

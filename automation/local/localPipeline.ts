@@ -1,0 +1,64 @@
+/**
+ * The local target's pipeline: the project's one definition (titanicPipeline + compilePipeline, exactly
+ * what AWS gets) with a pseudo bucket in place of S3 and placeholder account values.
+ */
+import * as path from "node:path";
+import { buildCodeBundle, codeKeys, type CodeBundle } from "../../infra/code/codeBundle";
+import { defaultPipelineConfig } from "../../infra/config";
+import { compilePipeline, type CompiledPipeline } from "../../infra/pipeline/compile";
+import { titanicPipeline } from "../../infra/pipeline/titanic";
+import { loadModelSchema } from "../../infra/pipeline/modelSchema";
+import { loadTrainingDefaults } from "../../infra/pipeline/trainingDefaults";
+import type { Log } from "../core/run";
+import { sha256Of, type LocalObjects } from "./store/objects";
+
+export const LOCAL = {
+  /** `s3://local/<key>` is `<home>/objects/local/<key>`. */
+  bucket: "local",
+  region: "us-east-1",
+  roleArn: "arn:aws:iam::000000000000:role/ml-pipeline-local",
+  pipelineName: "ml-pipeline-local-titanic-training",
+  modelPackageGroupName: "ml-pipeline-local-titanic-xgboost",
+} as const;
+
+export interface LocalPipeline {
+  readonly code: CodeBundle;
+  readonly compiled: CompiledPipeline;
+}
+
+export function compileLocalPipeline(repoRoot: string): LocalPipeline {
+  const trainingDir = path.join(repoRoot, "training");
+  const code = buildCodeBundle(trainingDir);
+  const compiled = compilePipeline(
+    titanicPipeline({
+      region: LOCAL.region,
+      bucket: LOCAL.bucket,
+      roleArn: LOCAL.roleArn,
+      pipelineName: LOCAL.pipelineName,
+      modelPackageGroupName: LOCAL.modelPackageGroupName,
+      codeSha256: code.sha256,
+      settings: defaultPipelineConfig(),
+      defaults: loadTrainingDefaults(trainingDir),
+      schema: loadModelSchema(trainingDir),
+    }),
+  );
+  return { code, compiled };
+}
+
+/** "Deploy" the code like the AWS stack does: the archive, the loose files and the sample payload under the same keys. */
+export async function deployCode(objects: LocalObjects, code: CodeBundle, log: Log): Promise<void> {
+  const keys = codeKeys(code.sha256);
+  const wanted: [string, Buffer, string][] = [
+    [keys.archive, code.archive, "application/gzip"],
+    [keys.samplePayload, code.samplePayload, "application/gzip"],
+    ...code.files.map((f): [string, Buffer, string] => [`${keys.sourcePrefix}${f.path}`, f.content, f.path.endsWith(".json") ? "application/json" : "text/x-python"]),
+  ];
+  let uploaded = 0;
+  for (const [key, body, contentType] of wanted) {
+    const sha = sha256Of(body);
+    if ((await objects.contentSha256(key)) === sha) continue;
+    await objects.put(key, body, sha, contentType);
+    uploaded++;
+  }
+  if (uploaded > 0) log(`code ${code.sha256.slice(0, 12)} deployed to ${objects.uri(`code/${code.sha256}/`)} (${uploaded} object${uploaded === 1 ? "" : "s"})`);
+}

@@ -1,0 +1,167 @@
+/**
+ * The local target: `run` records an execution, interprets the compiled definition and reports it like
+ * the AWS target does (status, steps, the registered model), honouring timeout, abort signal and the
+ * client request token.
+ */
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { ObjectStore } from "../core/objectStore";
+import type { ParameterDeclaration } from "../core/parameters";
+import type { RegistryClient } from "../core/registry";
+import type { ExecutionReport } from "../core/report";
+import type { RunOutcome, RunRequest } from "../core/run";
+import { interpret, type InterpretResult } from "./interpreter";
+import type { JsonObject } from "./json";
+import { resolveParameters } from "./parameterValues";
+import { assertRunnable } from "./preflight";
+import type { Db } from "./store/database";
+import { executionArn, isTerminal, type ExecutionStore } from "./store/executions";
+import type { LocalObjects } from "./store/objects";
+import type { LocalRegistry } from "./store/registry";
+
+export interface LocalTarget {
+  /** The compiled definition, parsed back from its JSON: exactly what runs (and what AWS would get). */
+  readonly definition: JsonObject;
+  readonly declarations: ParameterDeclaration[];
+  /** bucketName, pipelineName, modelPackageGroupName, dataPrefix (`s3://local/data/`), home (the store folder). */
+  readonly outputs: Record<string, string>;
+  readonly objectStore: ObjectStore;
+  readonly registry: RegistryClient;
+  run(request: RunRequest): Promise<RunOutcome>;
+  close(): void;
+}
+
+export interface LocalTargetParts {
+  readonly db: Db;
+  readonly definition: JsonObject;
+  readonly definitionSha256: string;
+  readonly declarations: ParameterDeclaration[];
+  readonly outputs: Record<string, string>;
+  readonly pipelineName: string;
+  readonly modelPackageGroupName: string;
+  readonly python: string;
+  readonly objects: LocalObjects;
+  readonly records: ExecutionStore;
+  readonly registry: LocalRegistry;
+}
+
+const POLL_MS = 200;
+const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/** 12 lowercase letters and digits, like SageMaker's PipelineExecutionId. */
+export function newExecutionId(): string {
+  return [...randomBytes(12)].map((b) => ID_ALPHABET[b % ID_ALPHABET.length]).join("");
+}
+
+export class LocalTargetImpl implements LocalTarget {
+  readonly definition: JsonObject;
+  readonly declarations: ParameterDeclaration[];
+  readonly outputs: Record<string, string>;
+  readonly objectStore: ObjectStore;
+  readonly registry: RegistryClient;
+  private closed = false;
+
+  constructor(private readonly parts: LocalTargetParts) {
+    this.definition = parts.definition;
+    this.declarations = parts.declarations;
+    this.outputs = parts.outputs;
+    this.objectStore = parts.objects;
+    this.registry = parts.registry.client(parts.modelPackageGroupName);
+  }
+
+  async run(request: RunRequest): Promise<RunOutcome> {
+    const { records } = this.parts;
+    // Checked before anything is recorded: a bad parameter or an unrunnable definition changes nothing.
+    const parameters = resolveParameters(this.definition.Parameters, request.parameters);
+    assertRunnable(this.definition);
+
+    const created = records.create({
+      id: newExecutionId(),
+      pipelineName: this.parts.pipelineName,
+      displayName: request.displayName,
+      clientToken: request.clientRequestToken,
+      parameters: request.parameters,
+      definitionSha256: this.parts.definitionSha256,
+    });
+    if (!created.created) return this.existing(created.id, request);
+    const id = created.id;
+    const folder = records.folder(id);
+
+    let interruption: "TimedOut" | "Stopped" | undefined;
+    const controller = new AbortController();
+    const stop = (why: "TimedOut" | "Stopped") => {
+      if (controller.signal.aborted) return;
+      interruption = why;
+      records.markStopping(id);
+      request.log(`${why === "TimedOut" ? "timed out" : "interrupted"}: stopping execution ${id}`);
+      controller.abort();
+    };
+    const onSignal = () => stop("Stopped");
+    request.signal.addEventListener("abort", onSignal, { once: true });
+    const timer = request.timeoutMs !== undefined ? setTimeout(() => stop("TimedOut"), request.timeoutMs) : undefined;
+    if (request.signal.aborted) onSignal();
+
+    const progress = () => request.progress.update({ status: records.status(id) ?? "Executing", steps: records.steps(id) });
+    request.log(`execution ${executionArn(id)} started${request.displayName ? ` (${request.displayName})` : ""}; logs in ${path.join(folder, "logs")}`);
+    let result: InterpretResult;
+    try {
+      result = await interpret({
+        definition: this.definition,
+        executionId: id,
+        pipelineName: this.parts.pipelineName,
+        startedAt: records.report(id)!.startedAt,
+        parameters,
+        python: this.parts.python,
+        objects: this.parts.objects,
+        registry: this.parts.registry,
+        records,
+        folder,
+        signal: controller.signal,
+        log: request.log,
+        onChange: progress,
+      });
+    } catch (error) {
+      result = { status: "Failed", failureReason: `the local target failed: ${(error as Error).message}` };
+    } finally {
+      if (timer) clearTimeout(timer);
+      request.signal.removeEventListener("abort", onSignal);
+    }
+    records.finish(id, result.status, result.failureReason);
+    progress();
+    request.progress.done();
+    if (result.status === "Succeeded") fs.rmSync(path.join(folder, "steps"), { recursive: true, force: true });
+    else request.log(`step working folders kept for inspection in ${path.join(folder, "steps")}`);
+    return this.outcome(id, interruption);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.parts.db.close();
+  }
+
+  private outcome(id: string, interruption?: "TimedOut" | "Stopped"): RunOutcome {
+    const execution: ExecutionReport = this.parts.records.report(id)!;
+    return { execution, model: this.parts.registry.registeredBy(id), ...(interruption ? { interruption } : {}) };
+  }
+
+  /** The execution a previous request with the same token started: wait for its end (another process may run it). */
+  private async existing(id: string, request: RunRequest): Promise<RunOutcome> {
+    const { records } = this.parts;
+    request.log(`client request token already used: execution ${executionArn(id)} is that run`);
+    const deadline = request.timeoutMs !== undefined ? Date.now() + request.timeoutMs : Infinity;
+    for (;;) {
+      records.recoverAbandoned(request.log);
+      const status = records.status(id);
+      if (status === undefined || isTerminal(status)) break;
+      if (request.signal.aborted) return this.outcome(id, "Stopped");
+      if (Date.now() > deadline) return this.outcome(id, "TimedOut");
+      request.progress.update({ status, steps: records.steps(id) });
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    request.progress.update({ status: records.status(id) ?? "Failed", steps: records.steps(id) });
+    request.progress.done();
+    return this.outcome(id);
+  }
+}

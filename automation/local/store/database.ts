@@ -1,0 +1,113 @@
+/**
+ * The local store's SQLite database (`<home>/store.db`): object checksums, executions and their steps,
+ * and the model registry. WAL mode and a busy timeout let several processes share it; every write that
+ * must be atomic is one transaction.
+ */
+import Database from "better-sqlite3";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { OperationError } from "../../core/errors";
+
+export type Db = Database.Database;
+
+export const SCHEMA_VERSION = 1;
+/** How long a writer waits for another process's transaction before giving up. */
+export const BUSY_TIMEOUT_MS = 15_000;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS objects (
+  bucket       TEXT NOT NULL,
+  key          TEXT NOT NULL,
+  sha256       TEXT NOT NULL,
+  size         INTEGER NOT NULL,
+  mtime_ms     REAL NOT NULL,
+  content_type TEXT NOT NULL,
+  updated_at   TEXT NOT NULL,
+  PRIMARY KEY (bucket, key)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS executions (
+  id                TEXT PRIMARY KEY,
+  pipeline_name     TEXT NOT NULL,
+  display_name      TEXT NOT NULL,
+  client_token      TEXT UNIQUE,
+  status            TEXT NOT NULL CHECK (status IN ('Executing', 'Stopping', 'Stopped', 'Failed', 'Succeeded')),
+  failure_reason    TEXT,
+  parameters        TEXT NOT NULL,
+  definition_sha256 TEXT NOT NULL,
+  owner_pid         INTEGER NOT NULL,
+  owner_identity    TEXT NOT NULL,
+  owner_host        TEXT NOT NULL,
+  started_at        TEXT NOT NULL,
+  ended_at          TEXT
+);
+
+CREATE TABLE IF NOT EXISTS steps (
+  execution_id   TEXT NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
+  name           TEXT NOT NULL,
+  type           TEXT NOT NULL,
+  seq            INTEGER NOT NULL,
+  status         TEXT NOT NULL CHECK (status IN ('Starting', 'Executing', 'Stopping', 'Stopped', 'Failed', 'Succeeded')),
+  failure_reason TEXT,
+  started_at     TEXT NOT NULL,
+  ended_at       TEXT,
+  properties     TEXT,
+  log_file       TEXT NOT NULL,
+  child_pid      INTEGER,
+  child_identity TEXT,
+  PRIMARY KEY (execution_id, name)
+);
+
+CREATE TABLE IF NOT EXISTS model_package_groups (
+  name       TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS model_packages (
+  group_name           TEXT NOT NULL REFERENCES model_package_groups (name),
+  version              INTEGER NOT NULL CHECK (version >= 1),
+  approval_status      TEXT NOT NULL CHECK (approval_status IN ('PendingManualApproval', 'Approved', 'Rejected')),
+  approval_description TEXT,
+  description          TEXT,
+  model_data_url       TEXT NOT NULL,
+  model_file           TEXT NOT NULL,
+  model_sha256         TEXT NOT NULL,
+  metrics              TEXT NOT NULL,
+  metrics_uri          TEXT,
+  metrics_report       TEXT,
+  customer_metadata    TEXT NOT NULL,
+  request              TEXT NOT NULL,
+  execution_id         TEXT,
+  created_at           TEXT NOT NULL,
+  updated_at           TEXT NOT NULL,
+  PRIMARY KEY (group_name, version)
+);
+CREATE INDEX IF NOT EXISTS model_packages_by_execution ON model_packages (execution_id);
+`;
+
+export function openDatabase(home: string): Db {
+  fs.mkdirSync(home, { recursive: true });
+  const file = path.join(home, "store.db");
+  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    db.transaction(() => {
+      const version = db.pragma("user_version", { simple: true }) as number;
+      if (version > SCHEMA_VERSION) {
+        throw new OperationError(`${file} was written by a newer ml-pipeline (store schema ${version}; this one knows ${SCHEMA_VERSION}): update the checkout, or use another ML_PIPELINE_HOME`);
+      }
+      if (version < SCHEMA_VERSION) {
+        db.exec(SCHEMA);
+        db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      }
+    }).immediate();
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+export const nowIso = (): string => new Date().toISOString();
