@@ -12,7 +12,8 @@ import type { DataSource } from "./data/source";
 import type { OpenStack } from "./deploy/stack";
 import { definitionFor } from "./commands/definition";
 import { destroy } from "./commands/destroy";
-import { describeVersion, openRegistry, parseVersion, versionTable } from "./commands/models";
+import { describePromotion, describeVersion, historyTable, openRegistry, parseVersion, versionTable } from "./commands/models";
+import { parseStage } from "./core/lifecycle";
 import type { AwsTargetFactory, LocalTargetFactory } from "./commands/targets";
 import { up } from "./commands/up";
 
@@ -130,7 +131,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<Exit
       await runSummary(flags, false);
     });
 
-  const models = program.command("models").description("list, describe, approve or reject model versions in the registry");
+  const models = program.command("models").description("list, describe, approve, reject and promote model versions in the registry; their stage history");
   const registryOptions = (cmd: Command) =>
     cmd
       .option("--env <name>", "environment whose registry to use (default local)")
@@ -180,6 +181,31 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<Exit
         }
       });
   }
+
+  registryOptions(models.command("promote").description("move a version to a lifecycle stage: Staging, Production or Archived"))
+    .requiredOption("--version <n>", "model version")
+    .requiredOption("--stage <stage>", "Staging, Production or Archived")
+    .option("--reason <text>", "why (recorded in the history)")
+    .action(async (flags: ModelFlags & { stage: string }) => {
+      const version = parseVersion(flags.version)!;
+      const stage = parseStage(flags.stage);
+      const opened = await openRegistry(flags, deps);
+      try {
+        const changes = await opened.registry.promote(version, stage, flags.reason, { by: await opened.author(), at: new Date(deps.now()).toISOString() });
+        print(flags.json ? JSON.stringify(changes, null, 2) : describePromotion(opened.group, version, stage, changes));
+      } finally {
+        opened.close();
+      }
+    });
+  registryOptions(models.command("history").description("every stage change, oldest first: who, when, why")).action(async (flags: ModelFlags) => {
+    const opened = await openRegistry(flags, deps);
+    try {
+      const changes = await opened.registry.history();
+      print(flags.json ? JSON.stringify(changes, null, 2) : historyTable(opened.group, changes));
+    } finally {
+      opened.close();
+    }
+  });
 
   program
     .command("definition")

@@ -6,6 +6,7 @@ import type { ApprovalStatus, ModelMetrics } from "../core/report";
 import { readModelMetrics } from "./modelMetrics";
 import type { S3Api } from "./s3Api";
 import type { SageMakerApi } from "./sagemakerApi";
+import { asStage } from "./stageHistory";
 
 const GROUP_ARN = /^(arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:)model-package-group\/([^/]+)$/;
 const EXECUTION_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:pipeline\/[^/]+\/execution\/[^/]+$/;
@@ -44,6 +45,8 @@ export function toVersionDetail(output: DescribeModelPackageOutput, metrics: Mod
     ...(output.InferenceSpecification?.Containers?.[0]?.ModelDataUrl ? { modelDataUrl: output.InferenceSpecification.Containers[0].ModelDataUrl } : {}),
     ...(generatedBy && EXECUTION_ARN.test(generatedBy) ? { executionArn: generatedBy } : {}),
     metadata: { ...(output.CustomerMetadataProperties ?? {}) },
+    stage: asStage(output.ModelLifeCycle?.Stage),
+    ...(output.ModelLifeCycle?.StageDescription ? { stageDescription: output.ModelLifeCycle.StageDescription } : {}),
   };
 }
 

@@ -1,13 +1,15 @@
 /** `RegistryClient` for a SageMaker Model Package Group (`models list|describe|approve|reject`). */
 import type { ModelPackageSummary } from "@aws-sdk/client-sagemaker";
 import { OperationError, UsageError } from "../core/errors";
-import type { ApprovalChange, ModelVersionDetail, ModelVersionSummary, RegistryClient } from "../core/registry";
+import { orderHistory, planPromotion, type Stage, type StageChange } from "../core/lifecycle";
+import { formatVersionRanges, type ApprovalChange, type ChangeAuthor, type ModelVersionDetail, type ModelVersionSummary, type RegistryClient } from "../core/registry";
 import type { ApprovalStatus } from "../core/report";
 import type { Log } from "../core/run";
 import { credentialsError, describeAwsError, errorName, isNotFoundError } from "./awsErrors";
 import { approvalStatusOf, describeModelVersion, isModelPackageGroupArn, modelPackageVersionArn } from "./modelPackage";
 import type { S3Api } from "./s3Api";
 import type { SageMakerApi } from "./sagemakerApi";
+import { lifeCycleFor, stageChangeEntry, stageChangesOf } from "./stageHistory";
 
 const PAGE_SIZE = 100;
 const MAX_PAGES = 1000;
@@ -38,18 +40,53 @@ interface Listed {
 export class SageMakerRegistry implements RegistryClient {
   constructor(private readonly options: SageMakerRegistryOptions) {}
 
-  /** Every version, newest first, with metrics where they can be read (never fails because of metrics). */
+  /** Every version, newest first, with metrics and stage where they can be read (never fails because of them). */
   async list(): Promise<ModelVersionSummary[]> {
     const listed = await this.versions();
-    return mapLimit(listed, this.options.concurrency ?? 4, async (entry) => {
-      let metrics = {};
+    return mapLimit(listed, this.options.concurrency ?? 4, async (entry): Promise<ModelVersionSummary> => {
       try {
-        metrics = (await describeModelVersion(this.options.sagemaker, this.options.s3, entry.arn, this.describeOptions())).metrics;
+        const detail = await describeModelVersion(this.options.sagemaker, this.options.s3, entry.arn, this.describeOptions());
+        return { ...entry, metrics: detail.metrics, stage: detail.stage };
       } catch (error) {
-        this.options.log?.(`warning: metrics of version ${entry.version} unavailable: ${describeAwsError(error)}`);
+        this.options.log?.(`warning: version ${entry.version} could not be described: ${describeAwsError(error)}`);
+        return { ...entry, metrics: {}, stage: null };
       }
-      return { ...entry, metrics };
     });
+  }
+
+  async promote(version: number, stage: Stage, reason: string | undefined, author: ChangeAuthor): Promise<StageChange[]> {
+    checkVersion(version);
+    // Each version's approval and stage must be known exactly: a version that cannot be described stops the promotion.
+    const versions = await mapLimit(await this.versions(), this.options.concurrency ?? 4, (entry) =>
+      describeModelVersion(this.options.sagemaker, this.options.s3, entry.arn, this.describeOptions()).catch((error: unknown) => {
+        throw this.failure(`describe version ${entry.version} of`, error);
+      }),
+    );
+    const changes = planPromotion(versions, { version, to: stage, ...(reason ? { reason } : {}), ...author });
+    const arns = new Map(versions.map((v) => [v.version, v.arn]));
+    // In order: the previous Production version is archived before the new one enters, never two at once.
+    for (const change of changes) {
+      const [key, value] = stageChangeEntry(change);
+      try {
+        await this.options.sagemaker.updateModelPackage({
+          ModelPackageArn: arns.get(change.version)!,
+          ModelLifeCycle: lifeCycleFor(change),
+          CustomerMetadataProperties: { [key]: value },
+        });
+      } catch (error) {
+        throw this.failure(`move version ${change.version} to ${change.to} in`, error, "sagemaker:UpdateModelPackage");
+      }
+    }
+    return changes;
+  }
+
+  async history(): Promise<StageChange[]> {
+    const versions = await mapLimit(await this.versions(), this.options.concurrency ?? 4, (entry) =>
+      describeModelVersion(this.options.sagemaker, this.options.s3, entry.arn, this.describeOptions()).catch((error: unknown) => {
+        throw this.failure(`describe version ${entry.version} of`, error);
+      }),
+    );
+    return orderHistory(versions.flatMap((v) => stageChangesOf(v.version, v.metadata)));
   }
 
   async describe(version?: number): Promise<ModelVersionDetail> {
@@ -66,7 +103,7 @@ export class SageMakerRegistry implements RegistryClient {
     const entry = version === undefined ? listed[0] : listed.find((v) => v.version === version);
     if (!entry) {
       if (listed.length === 0) throw new UsageError(`model package group ${this.name()} has no versions yet: run the pipeline first (npm run automate -- run --env <env>)`);
-      throw new UsageError(`model package group ${this.name()} has no version ${version}; its versions are ${formatVersions(listed.map((v) => v.version))}`);
+      throw new UsageError(`model package group ${this.name()} has no version ${version}; its versions are ${formatVersionRanges(listed.map((v) => v.version))}`);
     }
     try {
       return await describeModelVersion(this.options.sagemaker, this.options.s3, entry.arn, this.describeOptions());
@@ -172,19 +209,6 @@ export class SageMakerRegistry implements RegistryClient {
 
 function checkVersion(version: number): void {
   if (!Number.isSafeInteger(version) || version < 1) throw new UsageError(`--version must be a whole number >= 1 (got ${version})`);
-}
-
-/** `[5, 3, 2, 1, 7]` -> `"1-3, 5, 7"`. */
-export function formatVersions(versions: readonly number[]): string {
-  const sorted = [...new Set(versions)].sort((a, b) => a - b);
-  const ranges: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    ranges.push(j > i ? `${sorted[i]}-${sorted[j]}` : `${sorted[i]}`);
-    i = j + 1;
-  }
-  return ranges.join(", ");
 }
 
 /** `items.map(fn)` with at most `limit` calls in flight; keeps the order. */

@@ -75,6 +75,15 @@ export function createAwsTarget(settings: AwsTargetSettings = {}): ClosableAwsTa
       }
     },
 
+    async callerArn(): Promise<string> {
+      const { clients } = await apis();
+      try {
+        return (await clients.sts.send(new GetCallerIdentityCommand({}))).Arn ?? "unknown";
+      } catch (error) {
+        throw credentialsError(error, settings.deployRoleArn ? { roleArn: settings.deployRoleArn } : {}) ?? new OperationError(`cannot identify the caller (STS GetCallerIdentity): ${describeAwsError(error)}`);
+      }
+    },
+
     objectStore(bucket: string): ObjectStore {
       const store = apis().then(({ s3 }) => new S3ObjectStore({ s3, bucket, ...owner }));
       store.catch(() => undefined); // surfaced by the first call, not as an unhandled rejection
@@ -116,6 +125,8 @@ export function createAwsTarget(settings: AwsTargetSettings = {}): ClosableAwsTa
         list: async () => (await registry).list(),
         describe: async (version) => (await registry).describe(version),
         setApproval: async (version, status, reason) => (await registry).setApproval(version, status, reason),
+        promote: async (version, stage, reason, author) => (await registry).promote(version, stage, reason, author),
+        history: async () => (await registry).history(),
       };
     },
 

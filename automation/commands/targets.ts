@@ -12,6 +12,8 @@ export interface AwsTarget {
   declarations(pipelineName: string): Promise<ParameterDeclaration[]>;
   run(pipelineName: string, request: RunRequest): Promise<RunOutcome>;
   registry(groupName: string): RegistryClient;
+  /** The caller's identity ARN (who made a registry change). */
+  callerArn(): Promise<string>;
   /** Deletes every version in a group (before destroying a disposable environment). */
   deleteModelVersions(groupName: string): Promise<number>;
 }

@@ -1,4 +1,5 @@
 /** The model registry as the CLI sees it, for SageMaker (AWS) and the local registry alike. */
+import type { Stage, StageChange } from "./lifecycle";
 import type { ApprovalStatus, ModelMetrics } from "./report";
 
 export interface ModelVersionSummary {
@@ -9,6 +10,8 @@ export interface ModelVersionSummary {
   /** ISO-8601 timestamp. */
   readonly createdAt: string;
   readonly metrics: ModelMetrics;
+  /** Lifecycle stage (contracts §7); null until promoted. */
+  readonly stage: Stage | null;
 }
 
 export interface ModelVersionDetail extends ModelVersionSummary {
@@ -21,6 +24,15 @@ export interface ModelVersionDetail extends ModelVersionSummary {
   readonly executionArn?: string;
   /** Customer metadata (code hash, pipeline, ...). */
   readonly metadata: Readonly<Record<string, string>>;
+  /** Why the version entered its current stage. */
+  readonly stageDescription?: string;
+}
+
+/** Who and when, for a lifecycle change. */
+export interface ChangeAuthor {
+  readonly by: string;
+  /** ISO-8601. */
+  readonly at: string;
 }
 
 export interface ApprovalChange {
@@ -36,4 +48,24 @@ export interface RegistryClient {
   describe(version?: number): Promise<ModelVersionDetail>;
   /** Approve or reject a version; approving an Approved version changes nothing and says so. */
   setApproval(version: number | undefined, status: Exclude<ApprovalStatus, "PendingManualApproval">, reason?: string): Promise<ApprovalChange>;
+  /**
+   * Move a version to a lifecycle stage under the rules of `planPromotion` (lifecycle.ts); returns the
+   * changes made (empty when it was already there). A rule violation is a UsageError naming the rule.
+   */
+  promote(version: number, stage: Stage, reason: string | undefined, author: ChangeAuthor): Promise<StageChange[]>;
+  /** Every stage change of the group, oldest first. */
+  history(): Promise<StageChange[]>;
+}
+
+/** `[5, 3, 2, 1, 7]` -> `"1-3, 5, 7"` (for messages that list a group's versions). */
+export function formatVersionRanges(versions: readonly number[]): string {
+  const sorted = [...new Set(versions)].sort((a, b) => a - b);
+  const ranges: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    ranges.push(j > i ? `${sorted[i]}-${sorted[j]}` : `${sorted[i]}`);
+    i = j + 1;
+  }
+  return ranges.join(", ");
 }

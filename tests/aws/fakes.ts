@@ -10,6 +10,7 @@ import {
   type PipelineExecutionStep,
   type PipelineExecutionStepMetadata,
   type StartPipelineExecutionRequest,
+  type UpdateModelPackageInput,
 } from "@aws-sdk/client-sagemaker";
 import type { Clock } from "../../automation/aws/clock";
 import type { S3Api, GetTextInput } from "../../automation/aws/s3Api";
@@ -247,11 +248,14 @@ export class FakeSageMaker implements SageMakerApi {
     return { ModelPackageSummaryList: all.slice(from, from + size), ...(from + size < all.length ? { NextToken: String(from + size) } : {}) };
   }
 
-  async updateModelPackage(input: { ModelPackageArn?: string; ModelApprovalStatus?: string; ApprovalDescription?: string }) {
+  async updateModelPackage(input: UpdateModelPackageInput) {
     await this.enter("updateModelPackage", input);
     const found = (this.options.modelPackages ?? []).find((p) => p.ModelPackageArn === input.ModelPackageArn);
     if (!found) throw awsError("ValidationException", 400, "not found");
-    Object.assign(found, { ModelApprovalStatus: input.ModelApprovalStatus, ApprovalDescription: input.ApprovalDescription });
+    if (input.ModelApprovalStatus) Object.assign(found, { ModelApprovalStatus: input.ModelApprovalStatus, ApprovalDescription: input.ApprovalDescription });
+    if (input.ModelLifeCycle) found.ModelLifeCycle = input.ModelLifeCycle;
+    // Customer metadata is merged (CustomerMetadataPropertiesToRemove removes keys), as SageMaker documents it.
+    if (input.CustomerMetadataProperties) found.CustomerMetadataProperties = { ...found.CustomerMetadataProperties, ...input.CustomerMetadataProperties };
     return { ModelPackageArn: input.ModelPackageArn };
   }
 

@@ -188,6 +188,23 @@ describe("AWS driver against moto", function () {
       assert.equal((await registry.describe(1)).approvalStatus, "Approved");
     });
 
+    it("promotes through the real UpdateModelPackage request and reads the history back from the version's metadata", async () => {
+      // moto 5.2.5 ignores ModelLifeCycle and replaces (rather than merges) customer metadata, so this
+      // checks the request SageMaker receives and one change per version; merging is covered by the fakes.
+      await registerVersions([true, true]);
+      const registry = new SageMakerRegistry({ sagemaker, s3, group: GROUP });
+      await registry.setApproval(2, "Approved");
+      const by = "arn:aws:sts::123456789012:assumed-role/ci/run-1";
+      assert.deepEqual(
+        (await registry.promote(2, "Staging", "try it, please", { by, at: "2026-02-01T00:00:00.000Z" })).map((c) => c.to),
+        ["Staging"],
+      );
+      const described = await clients.sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: (await registry.describe(2)).arn }));
+      assert.equal(described.CustomerMetadataProperties?.["stage-change:2026-02-01T00:00:00.000Z"], `from=none to=Staging by=${by} reason=try it please`);
+      assert.deepEqual(await registry.history(), [{ version: 2, from: null, to: "Staging", at: "2026-02-01T00:00:00.000Z", by, reason: "try it please" }]);
+      await assert.rejects(registry.promote(1, "Production", undefined, { by, at: "2026-02-02T00:00:00.000Z" }), /only an Approved version can enter Production/);
+    });
+
     it("a group that does not exist is a usage error", async () => {
       await assert.rejects(new SageMakerRegistry({ sagemaker, s3, group: "missing-group", region: MOTO_REGION }).list(), (e: Error) => e instanceof UsageError && /"missing-group" does not exist in us-east-1/.test(e.message));
     });

@@ -6,7 +6,8 @@ import { parseModelQualityMetrics, parseS3Uri } from "../../automation/aws/model
 import { modelPackageVersionArn, toVersionDetail } from "../../automation/aws/modelPackage";
 import { stopToken } from "../../automation/aws/pipelineRunner";
 import { registeredModelArn, stepTypesOf, toStepReports } from "../../automation/aws/pipelineSteps";
-import { formatVersions, mapLimit } from "../../automation/aws/registry";
+import { mapLimit } from "../../automation/aws/registry";
+import { formatVersionRanges as formatVersions } from "../../automation/core/registry";
 import { sha256Base64 } from "../../automation/aws/s3ObjectStore";
 import { UsageError } from "../../automation/core/errors";
 import { titanicDefinition } from "../pipeline/fixtures";

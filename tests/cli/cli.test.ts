@@ -209,9 +209,9 @@ describe("cli", () => {
     it("lists versions newest first with status, created time, accuracy and AUC", async () => {
       assert.equal(await run("models", "list", "--env", "local"), 0);
       const out = world.stdout.join("");
-      assert.match(out, /version\s+status\s+created\s+accuracy\s+auc/);
+      assert.match(out, /version\s+stage\s+status\s+created\s+accuracy\s+auc/);
       assert.ok(out.indexOf("\n2 ") < out.indexOf("\n1 "), out);
-      assert.match(out, /2\s+PendingManualApproval\s+2026-01-02T00:00:00Z\s+0\.820\s+0\.850/);
+      assert.match(out, /2\s+-\s+PendingManualApproval\s+2026-01-02T00:00:00Z\s+0\.820\s+0\.850/);
     });
 
     it("reads an AWS env's group from its config, or a group by name in a region", async () => {
@@ -236,6 +236,37 @@ describe("cli", () => {
       assert.equal(await run("models", "reject", "--reason", "bias found"), 0);
       assert.equal(await run("models", "describe"), 0);
       assert.match(world.stdout.at(-1)!, /version:\s+2[\s\S]*approval status:\s+Rejected \(bias found\)/);
+    });
+
+    it("promotes through the lifecycle rules, recording who, when and why", async () => {
+      assert.equal(await run("models", "promote", "--env", "dev", "--version", "1", "--stage", "production", "--reason", "first release"), 0);
+      assert.match(world.stdout.at(-1)!, /version 1: none -> Production \(first release\)/);
+      assert.equal(await run("models", "approve", "--version", "2"), 0);
+      assert.equal(await run("models", "promote", "--env", "dev", "--version", "2", "--stage", "Production"), 0);
+      assert.match(world.stdout.at(-1)!, /version 1: Production -> Archived \(superseded by version 2\)\n.*version 2: none -> Production/);
+      assert.equal(await run("models", "history", "--env", "dev"), 0);
+      const history = world.stdout.at(-1)!.trimEnd().split("\n").slice(1);
+      assert.equal(history.length, 3, history.join("\n"));
+      assert.match(history[0]!, /version 1: none -> Production  by arn:aws:sts::111111111111:assumed-role\/ci\/run-7  \(first release\)/);
+      assert.match(history[1]!, /version 1: Production -> Archived/);
+      assert.match(history[2]!, /version 2: none -> Production/);
+      assert.equal(await run("models", "list", "--env", "dev"), 0);
+      assert.match(world.stdout.at(-1)!, /\n2\s+Production\s+Approved/);
+    });
+
+    it("a rule violation, a bad stage or a missing version exits 2 and changes nothing", async () => {
+      world.registry.add(3, "Rejected");
+      const before = world.registry.calls.filter((c) => c.startsWith("stage")).length;
+      for (const [argv, message] of [
+        [["--version", "2", "--stage", "Production"], /rule: only an Approved version can enter Production/],
+        [["--version", "3", "--stage", "Staging"], /rule: a Rejected version can only be Archived/],
+        [["--version", "2", "--stage", "Live"], /use one of Staging, Production, Archived/],
+        [["--version", "9", "--stage", "Staging"], /there is no version 9/],
+      ] as const) {
+        assert.equal(await run("models", "promote", ...argv), 2, argv.join(" "));
+        assert.match(world.stderr.at(-1)!, message);
+      }
+      assert.equal(world.registry.calls.filter((c) => c.startsWith("stage")).length, before);
     });
 
     it("a missing version exits 2", async () => {

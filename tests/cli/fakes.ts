@@ -7,7 +7,8 @@ import type { AwsTarget, AwsTargetOptions, LocalTarget } from "../../automation/
 import { UsageError } from "../../automation/core/errors";
 import type { ObjectStore } from "../../automation/core/objectStore";
 import type { ParameterDeclaration } from "../../automation/core/parameters";
-import type { ApprovalChange, ModelVersionDetail, RegistryClient } from "../../automation/core/registry";
+import { orderHistory, planPromotion, type Stage, type StageChange } from "../../automation/core/lifecycle";
+import type { ApprovalChange, ChangeAuthor, ModelVersionDetail, RegistryClient } from "../../automation/core/registry";
 import type { ApprovalStatus, ExecutionReport, ModelReport } from "../../automation/core/report";
 import type { RunOutcome, RunRequest } from "../../automation/core/run";
 import type { OpenStack, StackDeployer } from "../../automation/deploy/stack";
@@ -46,6 +47,7 @@ export class FakeRegistry implements RegistryClient {
       metrics: { accuracy: 0.8 + version / 100, auc: 0.85 },
       group: "g",
       metadata: { "code-sha256": "abc" },
+      stage: null,
     });
   }
   async list() {
@@ -57,6 +59,20 @@ export class FakeRegistry implements RegistryClient {
     const found = version === undefined ? [...this.versions].sort((a, b) => b.version - a.version)[0] : this.versions.find((v) => v.version === version);
     if (!found) throw new UsageError(`group g has no version ${version}`);
     return found;
+  }
+  readonly changes: StageChange[] = [];
+  async promote(version: number, stage: Stage, reason: string | undefined, author: ChangeAuthor): Promise<StageChange[]> {
+    const planned = planPromotion(this.versions, { version, to: stage, ...(reason ? { reason } : {}), ...author });
+    for (const change of planned) {
+      const index = this.versions.findIndex((v) => v.version === change.version);
+      this.versions[index] = { ...this.versions[index]!, stage: change.to };
+      this.changes.push(change);
+      this.calls.push(`stage ${change.version} ${change.to}`);
+    }
+    return planned;
+  }
+  async history() {
+    return orderHistory(this.changes);
   }
   async setApproval(version: number | undefined, status: "Approved" | "Rejected", reason?: string): Promise<ApprovalChange> {
     const current = await this.describe(version);
@@ -172,6 +188,7 @@ export class World {
         this.calls.push(`registry ${group} ${options.region ?? "default-region"}`);
         return this.registry;
       },
+      callerArn: async () => "arn:aws:sts::111111111111:assumed-role/ci/run-7",
       deleteModelVersions: async (group) => {
         this.calls.push(`delete-versions ${group}`);
         return 2;

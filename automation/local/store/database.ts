@@ -10,7 +10,7 @@ import { OperationError } from "../../core/errors";
 
 export type Db = Database.Database;
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 /** How long a writer waits for another process's transaction before giving up. */
 export const BUSY_TIMEOUT_MS = 15_000;
 
@@ -85,6 +85,27 @@ CREATE TABLE IF NOT EXISTS model_packages (
 CREATE INDEX IF NOT EXISTS model_packages_by_execution ON model_packages (execution_id);
 `;
 
+/** Schema 2: lifecycle stages (contracts §7) and their history (who, when, why). */
+const LIFECYCLE = `
+ALTER TABLE model_packages ADD COLUMN stage TEXT CHECK (stage IN ('Staging', 'Production', 'Archived'));
+ALTER TABLE model_packages ADD COLUMN stage_description TEXT;
+CREATE TABLE IF NOT EXISTS stage_changes (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  group_name TEXT NOT NULL,
+  version    INTEGER NOT NULL,
+  from_stage TEXT,
+  to_stage   TEXT NOT NULL,
+  at         TEXT NOT NULL,
+  by         TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  FOREIGN KEY (group_name, version) REFERENCES model_packages (group_name, version)
+);
+CREATE INDEX IF NOT EXISTS stage_changes_by_group ON stage_changes (group_name, seq);
+`;
+
+/** Each schema version's statements, applied in order from the store's version to the current one. */
+export const MIGRATIONS: readonly string[] = [SCHEMA, LIFECYCLE];
+
 export function openDatabase(home: string): Db {
   fs.mkdirSync(home, { recursive: true });
   const file = path.join(home, "store.db");
@@ -98,10 +119,8 @@ export function openDatabase(home: string): Db {
       if (version > SCHEMA_VERSION) {
         throw new OperationError(`${file} was written by a newer ml-pipeline (store schema ${version}; this one knows ${SCHEMA_VERSION}): update the checkout, or use another ML_PIPELINE_HOME`);
       }
-      if (version < SCHEMA_VERSION) {
-        db.exec(SCHEMA);
-        db.pragma(`user_version = ${SCHEMA_VERSION}`);
-      }
+      for (let next = version; next < SCHEMA_VERSION; next++) db.exec(MIGRATIONS[next]!);
+      if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
   } catch (error) {
     db.close();

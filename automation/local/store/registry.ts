@@ -10,7 +10,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { UsageError } from "../../core/errors";
-import type { ApprovalChange, ModelVersionDetail, ModelVersionSummary, RegistryClient } from "../../core/registry";
+import { orderHistory, planPromotion, type Stage, type StageChange } from "../../core/lifecycle";
+import { formatVersionRanges, type ApprovalChange, type ChangeAuthor, type ModelVersionDetail, type ModelVersionSummary, type RegistryClient } from "../../core/registry";
 import type { ApprovalStatus, ModelMetrics, ModelReport } from "../../core/report";
 import { isJsonObject, type Json, type JsonObject } from "../json";
 import { executionArn } from "./executions";
@@ -73,6 +74,17 @@ interface PackageRow {
   readonly customer_metadata: string;
   readonly execution_id: string | null;
   readonly created_at: string;
+  readonly stage: Stage | null;
+  readonly stage_description: string | null;
+}
+
+interface StageChangeRow {
+  readonly version: number;
+  readonly from_stage: Stage | null;
+  readonly to_stage: Stage;
+  readonly at: string;
+  readonly by: string;
+  readonly reason: string;
 }
 
 export class LocalRegistry {
@@ -151,6 +163,32 @@ export class LocalRegistry {
       .immediate();
   }
 
+  /** Plan under the shared rules and apply every change in one transaction, with its history rows. */
+  promote(group: string, version: number, stage: Stage, reason: string | undefined, author: ChangeAuthor): StageChange[] {
+    return this.db
+      .transaction((): StageChange[] => {
+        const versions = (this.db.prepare("SELECT * FROM model_packages WHERE group_name = ?").all(group) as PackageRow[]).map((row) => ({
+          version: row.version,
+          approvalStatus: row.approval_status,
+          stage: row.stage,
+        }));
+        const changes = planPromotion(versions, { version, to: stage, ...(reason ? { reason } : {}), ...author });
+        const update = this.db.prepare("UPDATE model_packages SET stage = ?, stage_description = ?, updated_at = ? WHERE group_name = ? AND version = ?");
+        const record = this.db.prepare("INSERT INTO stage_changes (group_name, version, from_stage, to_stage, at, by, reason) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        for (const change of changes) {
+          update.run(change.to, change.reason || null, change.at, group, change.version);
+          record.run(group, change.version, change.from, change.to, change.at, change.by, change.reason);
+        }
+        return changes;
+      })
+      .immediate();
+  }
+
+  history(group: string): StageChange[] {
+    const rows = this.db.prepare("SELECT * FROM stage_changes WHERE group_name = ? ORDER BY seq").all(group) as StageChangeRow[];
+    return orderHistory(rows.map((r) => ({ version: r.version, from: r.from_stage, to: r.to_stage, at: r.at, by: r.by, reason: r.reason })));
+  }
+
   /** The version an execution registered (the last one, if it registered several), or null. */
   registeredBy(executionId: string): ModelReport | null {
     const row = this.db.prepare("SELECT * FROM model_packages WHERE execution_id = ? ORDER BY created_at DESC, version DESC LIMIT 1").get(executionId) as PackageRow | undefined;
@@ -164,6 +202,8 @@ export class LocalRegistry {
       list: async () => this.list(group),
       describe: async (version) => this.describe(group, version),
       setApproval: async (version, status, reason) => this.setApproval(group, version, status, reason),
+      promote: async (version, stage, reason, author) => this.promote(group, version, stage, reason, author),
+      history: async () => this.history(group),
     };
   }
 
@@ -173,7 +213,7 @@ export class LocalRegistry {
       if (row) return row;
       const versions = (this.db.prepare("SELECT version FROM model_packages WHERE group_name = ? ORDER BY version").all(group) as { version: number }[]).map((r) => r.version);
       throw new UsageError(
-        `model package group ${group} has no version ${version}${versions.length > 0 ? ` (its versions: ${compactRanges(versions)})` : " (it has no versions yet)"}`,
+        `model package group ${group} has no version ${version}${versions.length > 0 ? ` (its versions: ${formatVersionRanges(versions)})` : " (it has no versions yet)"}`,
       );
     }
     const latest = this.db.prepare("SELECT * FROM model_packages WHERE group_name = ? ORDER BY version DESC LIMIT 1").get(group) as PackageRow | undefined;
@@ -188,6 +228,7 @@ export class LocalRegistry {
       approvalStatus: row.approval_status,
       createdAt: row.created_at,
       metrics: JSON.parse(row.metrics) as ModelMetrics,
+      stage: row.stage,
     };
   }
 
@@ -201,22 +242,11 @@ export class LocalRegistry {
       modelDataUrl: pathToFileURL(path.join(this.home, row.model_file)).href,
       ...(row.execution_id !== null ? { executionArn: executionArn(row.execution_id) } : {}),
       metadata: JSON.parse(row.customer_metadata) as Record<string, string>,
+      ...(row.stage_description !== null ? { stageDescription: row.stage_description } : {}),
     };
   }
 }
 
 function modelSuffix(url: string): string {
   return url.endsWith(".tar.gz") ? ".tar.gz" : path.extname(url);
-}
-
-/** 1,2,3,5 -> "1-3, 5" */
-function compactRanges(values: readonly number[]): string {
-  const parts: string[] = [];
-  for (let i = 0; i < values.length; ) {
-    let j = i;
-    while (j + 1 < values.length && values[j + 1] === values[j]! + 1) j++;
-    parts.push(j > i ? `${values[i]}-${values[j]}` : `${values[i]}`);
-    i = j + 1;
-  }
-  return parts.join(", ");
 }
