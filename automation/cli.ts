@@ -11,6 +11,7 @@ import { appendGitHubStepSummary, exitCodeFor, humanSummary, writeSummaryFile } 
 import type { DataSource } from "./data/source";
 import type { OpenStack } from "./deploy/stack";
 import { definitionFor } from "./commands/definition";
+import { deployerPolicyFor } from "./commands/deployerPolicy";
 import { destroy } from "./commands/destroy";
 import { describePromotion, describeVersion, historyTable, openRegistry, parseVersion, versionTable } from "./commands/models";
 import { parseStage } from "./core/lifecycle";
@@ -212,6 +213,13 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<Exit
     .description("print the compiled pipeline definition JSON (needs neither AWS nor the Pulumi CLI)")
     .option("--env <name>", "environment (default local)", "local")
     .action((flags: { env: string }) => print(definitionFor(deps.repoRoot, flags.env, deps.compileLocalDefinition)));
+
+  program
+    .command("deployer-policy")
+    .description("print the least-privilege IAM policy for the identity that runs `npm run automate` against an environment (e.g. the CI role)")
+    .requiredOption("--env <name>", "environment (dev, staging, prod)")
+    .option("--backend-url <url>", "the Pulumi backend that identity uses (default: PULUMI_BACKEND_URL); s3:// adds access to its state")
+    .action((flags: { env: string; backendUrl?: string }) => print(deployerPolicyFor(deps.repoRoot, flags.env, flags.backendUrl ?? deps.env.PULUMI_BACKEND_URL)));
 
   program
     .command("destroy")

@@ -5,10 +5,8 @@
  * Everything that can be checked is checked for every environment first (names, config, parameters,
  * data, credentials), so a usage error exits 2 before anything changed.
  */
-import { loadTrainingDefaults } from "../../infra/pipeline/trainingDefaults";
-import { defaultPipelineConfig } from "../../infra/config";
-import { titanicParameters } from "../../infra/pipeline/titanic";
 import { stackPipeline } from "../../infra/pipeline/stackDefinition";
+import { compileLocalPipeline } from "../local/localPipeline";
 import { splitCsv } from "../data/split";
 import { stageData, type StageResult } from "../data/stage";
 import type { DataSource } from "../data/source";
@@ -55,26 +53,33 @@ interface Planned {
   readonly effective: Record<string, string>;
   /** Names the pipeline declares (lineage parameters are only sent to pipelines that have them). */
   readonly declared: ReadonlySet<string>;
+  readonly definitionSha256: string;
 }
 
-/** Parameter declarations of an environment's pipeline, compiled locally (no AWS, no CLI). */
-export function environmentDeclarations(env: Environment): ParameterDeclaration[] {
-  if (env.kind === "aws") return declarationsOf(stackPipeline(env.config).compiled.definition);
-  return declarationsOf({ Parameters: titanicParameters(defaultPipelineConfig(), loadTrainingDefaults()) });
+export interface EnvironmentPipeline {
+  readonly declarations: ParameterDeclaration[];
+  /** Hash of the compiled definition: a changed pipeline or training code is a new request. */
+  readonly definitionSha256: string;
+}
+
+/** An environment's compiled pipeline (no AWS, no CLI): its parameters and its definition's hash. */
+export function environmentPipeline(env: Environment, repoRoot: string): EnvironmentPipeline {
+  const compiled = env.kind === "aws" ? stackPipeline(env.config).compiled : compileLocalPipeline(repoRoot).compiled;
+  return { declarations: declarationsOf(compiled.definition), definitionSha256: compiled.sha256 };
 }
 
 export async function up(options: UpOptions, deps: UpDeps): Promise<RunSummary> {
   // Phase 1: validate everything; nothing has changed yet.
   const environments = resolveEnvironments(options.envSpec, deps.repoRoot);
   const planned: Planned[] = environments.map((env) => {
-    const declared = environmentDeclarations(env);
+    const { declarations: declared, definitionSha256 } = environmentPipeline(env, deps.repoRoot);
     let parameters: Record<string, string>;
     try {
       parameters = checkParameters(options.params, declared);
     } catch (error) {
       throw new UsageError(`environment ${env.name}: ${(error as Error).message}`);
     }
-    return { env, parameters, effective: effectiveParameters(parameters, declared), declared: new Set(declared.map((d) => d.name)) };
+    return { env, parameters, effective: effectiveParameters(parameters, declared), declared: new Set(declared.map((d) => d.name)), definitionSha256 };
   });
   const runs = !options.skipRun && !options.preview;
   const data = runs ? await deps.loadData() : undefined;
@@ -199,9 +204,10 @@ function runRequest(plan: Planned, options: UpOptions, deps: UpDeps, pipeline: s
       pipeline,
       commit: deps.commit,
       parameters: plan.parameters,
-      inputs: { train: staged.train.sha256, test: staged.test.sha256 },
+      inputs: { definition: plan.definitionSha256, train: staged.train.sha256, test: staged.test.sha256 },
       ...(deps.ciRunId ? { ciRunId: deps.ciRunId } : {}),
-      ...(options.rerun ? { nonce: String(deps.now()) } : {}),
+      // Locally every run is a new execution (outside CI): idempotency is for retried CI jobs.
+      ...(options.rerun || (plan.env.kind === "local" && !deps.ciRunId) ? { nonce: String(deps.now()) } : {}),
     }),
     displayName: executionDisplayName(deps.commit, plan.env.name),
   };

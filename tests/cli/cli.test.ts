@@ -63,7 +63,7 @@ describe("cli", () => {
   });
 
   describe("cli: help", () => {
-    for (const argv of [["--help"], ["up", "--help"], ["run", "--help"], ["models", "--help"], ["models", "approve", "--help"], ["definition", "--help"], ["destroy", "--help"]]) {
+    for (const argv of [["--help"], ["up", "--help"], ["run", "--help"], ["models", "--help"], ["models", "approve", "--help"], ["definition", "--help"], ["destroy", "--help"], ["deployer-policy", "--help"], ["models", "promote", "--help"]]) {
       it(`${argv.join(" ")} prints usage and exits 0`, async () => {
         assert.equal(await run(...argv), 0);
         assert.match(world.stdout.join(""), /Usage: npm run automate --/);
@@ -119,17 +119,29 @@ describe("cli", () => {
       assert.equal((JSON.parse(fs.readFileSync(file, "utf8")) as RunSummary).status, "Stopped");
     });
 
-    it("the same request gets the same idempotency token; --rerun, other data or other parameters do not", async () => {
+    it("locally, every run is a new execution; in CI a retried job gets the same token", async () => {
       await run();
       await run();
-      await run("--rerun");
-      await run("--param", "Eta=0.1");
+      const [first, second] = world.requests.map((r) => r.request.clientRequestToken);
+      assert.notEqual(first, second);
+      const ci = world.deps({ env: { GITHUB_RUN_ID: "77" } });
+      await main([], ci);
+      await main([], ci);
+      const [retry1, retry2] = world.requests.slice(2).map((r) => r.request.clientRequestToken);
+      assert.equal(retry1, retry2);
+    });
+
+    it("on AWS the same request gets the same idempotency token; --rerun, other data or other parameters do not", async () => {
+      await run("up", "--env", "dev");
+      await run("up", "--env", "dev");
+      await run("up", "--env", "dev", "--rerun");
+      await run("up", "--env", "dev", "--param", "Eta=0.1");
       const [a, b, rerun, otherParams] = world.requests.map((r) => r.request.clientRequestToken);
       assert.equal(a, b);
       assert.notEqual(a, rerun);
       assert.notEqual(a, otherParams);
       assert.match(a!, /^[0-9a-f]{64}$/);
-      assert.equal(world.requests[0]!.request.displayName, "local-0123456789ab");
+      assert.equal(world.requests[0]!.request.displayName, "dev-0123456789ab");
     });
   });
 
@@ -272,6 +284,21 @@ describe("cli", () => {
     it("a missing version exits 2", async () => {
       assert.equal(await run("models", "describe", "--version", "9"), 2);
       assert.match(world.stderr.join("\n"), /no version 9/);
+    });
+  });
+
+  describe("cli: deployer-policy", () => {
+    it("prints the env's least-privilege policy as JSON, with the S3 state backend when one is used", async () => {
+      assert.equal(await main(["deployer-policy", "--env", "staging"], world.deps({ env: { PULUMI_BACKEND_URL: "s3://state-bucket/ml" } })), 0);
+      const policy = JSON.parse(world.stdout.join("")) as { Statement: { Resource?: string | string[] }[] };
+      const resources = JSON.stringify(policy.Statement.map((s) => s.Resource));
+      assert.ok(resources.includes("ml-pipeline-staging-titanic-training"));
+      assert.ok(resources.includes("state-bucket"));
+      assert.ok(!resources.includes("ml-pipeline-dev-"), "nothing of another environment");
+    });
+    it("refuses local and lists", async () => {
+      assert.equal(await run("deployer-policy", "--env", "local"), 2);
+      assert.equal(await run("deployer-policy", "--env", "dev,prod"), 2);
     });
   });
 

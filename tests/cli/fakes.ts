@@ -12,7 +12,7 @@ import type { ApprovalChange, ChangeAuthor, ModelVersionDetail, RegistryClient }
 import type { ApprovalStatus, ExecutionReport, ModelReport } from "../../automation/core/report";
 import type { RunOutcome, RunRequest } from "../../automation/core/run";
 import type { OpenStack, StackDeployer } from "../../automation/deploy/stack";
-import { environmentDeclarations } from "../../automation/commands/up";
+import { environmentPipeline } from "../../automation/commands/up";
 import { REPO_ROOT } from "../harness/pulumiMocks";
 
 export const TITANIC_CSV = (() => {
@@ -176,7 +176,7 @@ export class World {
       declarations: async (pipeline) => {
         this.calls.push(`declarations ${pipeline}`);
         if (pipeline === "missing") throw new UsageError("pipeline missing does not exist in us-east-1");
-        return environmentDeclarations({ name: "local", kind: "local" }) as ParameterDeclaration[];
+        return environmentPipeline({ name: "local", kind: "local" }, REPO_ROOT).declarations as ParameterDeclaration[];
       },
       run: async (pipeline, request) => {
         this.calls.push(`run ${pipeline}`);
@@ -199,7 +199,7 @@ export class World {
   localTarget(): LocalTarget {
     this.calls.push("prepare local");
     return {
-      declarations: environmentDeclarations({ name: "local", kind: "local" }),
+      declarations: environmentPipeline({ name: "local", kind: "local" }, REPO_ROOT).declarations,
       outputs: { bucketName: "local", pipelineName: "ml-pipeline-local-titanic-training", modelPackageGroupName: "ml-pipeline-local-titanic-xgboost" },
       objectStore: this.store("local"),
       registry: this.registry,
