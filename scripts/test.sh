@@ -7,6 +7,8 @@ node_runner="node -r ts-node/register/transpile-only"
 bash scripts/test-data.sh || echo "warning: tests that need data/titanic/train.csv will be skipped" >&2
 python=$($node_runner scripts/setup-python.ts --dev)
 export ML_PIPELINE_TEST_PYTHON="$python"
+actionlint=$(bash scripts/actionlint.sh)
+[ -n "$actionlint" ] && export ACTIONLINT="$actionlint"
 
 echo "== type-check (tsc)" >&2
 npx tsc -p .
