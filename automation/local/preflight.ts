@@ -4,7 +4,8 @@
  * skipped silently.
  */
 import { UsageError } from "../core/errors";
-import { EXECUTION_VARIABLES } from "../../infra/pipeline/expressions";
+import { EXECUTION_VARIABLES, getReferences } from "../../infra/pipeline/expressions";
+import { findCycle } from "../../infra/pipeline/graph";
 import { CONDITION_TYPES } from "./conditions";
 import { EXPRESSION_FUNCTIONS, expressionName } from "./evaluate";
 import { describeJson, isJsonObject, type Json, type JsonObject } from "./json";
@@ -218,7 +219,7 @@ export function dependencyGraph(steps: Map<string, LocatedStep>): Map<string, Se
   for (const { step, name, branchOf } of steps.values()) {
     const edges = new Set<string>();
     for (const d of Array.isArray(step.DependsOn) ? step.DependsOn : []) if (typeof d === "string" && steps.has(d)) edges.add(d);
-    for (const reference of references(ownBody(step))) {
+    for (const reference of getReferences(ownBody(step))) {
       const target = /^Steps\.([^.[]+)/.exec(reference)?.[1];
       if (target && target !== name && steps.has(target)) edges.add(target);
     }
@@ -228,33 +229,4 @@ export function dependencyGraph(steps: Map<string, LocatedStep>): Map<string, Se
   return graph;
 }
 
-/** Every `Get` string inside a value. */
-function references(value: Json): string[] {
-  if (Array.isArray(value)) return value.flatMap(references);
-  if (!isJsonObject(value)) return [];
-  if (typeof value.Get === "string" && Object.keys(value).length === 1) return [value.Get];
-  return Object.values(value).flatMap(references);
-}
 
-function findCycle(graph: Map<string, Set<string>>): string[] | undefined {
-  const state = new Map<string, "visiting" | "done">();
-  const stack: string[] = [];
-  const visit = (node: string): string[] | undefined => {
-    if (state.get(node) === "done") return undefined;
-    if (state.get(node) === "visiting") return [...stack.slice(stack.indexOf(node)), node];
-    state.set(node, "visiting");
-    stack.push(node);
-    for (const next of [...(graph.get(node) ?? [])].sort()) {
-      const cycle = visit(next);
-      if (cycle) return cycle;
-    }
-    stack.pop();
-    state.set(node, "done");
-    return undefined;
-  };
-  for (const node of [...graph.keys()].sort()) {
-    const cycle = visit(node);
-    if (cycle) return cycle;
-  }
-  return undefined;
-}

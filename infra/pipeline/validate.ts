@@ -3,6 +3,7 @@
  * names the step and the field instead of failing a deployment or an execution.
  */
 import { EXECUTION_VARIABLES, getReferences, jsonGetReferences } from "./expressions";
+import { findCycle } from "./graph";
 import type { Condition, ParameterType, PipelineDefinition, ProcessingStep, RegisterModelStep, RetryPolicy, Step, TrainingStep } from "./definition";
 
 export class PipelineDefinitionError extends Error {
@@ -332,28 +333,6 @@ export function stepDependencies(definition: PipelineDefinition): Map<string, Se
   return dependencyGraph(collectSteps(definition.Steps, []));
 }
 
-function findCycle(graph: Map<string, Set<string>>): string[] | undefined {
-  const state = new Map<string, "visiting" | "done">();
-  const stack: string[] = [];
-  const visit = (node: string): string[] | undefined => {
-    if (state.get(node) === "done") return undefined;
-    if (state.get(node) === "visiting") return [...stack.slice(stack.indexOf(node)), node];
-    state.set(node, "visiting");
-    stack.push(node);
-    for (const next of [...(graph.get(node) ?? [])].sort()) {
-      const cycle = visit(next);
-      if (cycle) return cycle;
-    }
-    stack.pop();
-    state.set(node, "done");
-    return undefined;
-  };
-  for (const node of [...graph.keys()].sort()) {
-    const cycle = visit(node);
-    if (cycle) return cycle;
-  }
-  return undefined;
-}
 
 /** Every step, top level and nested, by name (for tools that walk a definition). */
 export function allSteps(definition: PipelineDefinition): Map<string, { step: Step; branchOf?: string }> {
