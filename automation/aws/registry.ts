@@ -1,7 +1,7 @@
 /** `RegistryClient` for a SageMaker Model Package Group (`models list|describe|approve|reject`). */
 import type { ModelPackageSummary } from "@aws-sdk/client-sagemaker";
 import { OperationError, UsageError } from "../core/errors";
-import { orderHistory, planPromotion, type Stage, type StageChange } from "../core/lifecycle";
+import { checkApprovalChange, orderHistory, planPromotion, type Stage, type StageChange } from "../core/lifecycle";
 import { formatVersionRanges, type ApprovalChange, type ChangeAuthor, type ModelVersionDetail, type ModelVersionSummary, type RegistryClient } from "../core/registry";
 import type { ApprovalStatus } from "../core/report";
 import type { Log } from "../core/run";
@@ -116,6 +116,7 @@ export class SageMakerRegistry implements RegistryClient {
     if (reason !== undefined && reason.length > MAX_REASON_LENGTH) throw new UsageError(`--reason is ${reason.length} characters; SageMaker keeps at most ${MAX_REASON_LENGTH}`);
     const current = await this.describe(version);
     if (current.approvalStatus === status) return { changed: false, version: current };
+    checkApprovalChange(current.version, current.stage, status);
     try {
       await this.options.sagemaker.updateModelPackage({
         ModelPackageArn: current.arn,

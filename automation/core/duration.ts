@@ -2,14 +2,16 @@
 import { UsageError } from "./errors";
 
 const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000 };
+/** Longer than any SageMaker job may run (5 days), and safely below what a timer can hold. */
+export const MAX_DURATION_MS = 7 * 24 * 3_600_000;
 
 export function parseDuration(text: string, flag = "--timeout"): number {
   const trimmed = text.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
   const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(trimmed);
-  if (!trimmed || !match) throw new UsageError(`${flag} "${text}" is not a duration: use e.g. 90m, 1h30m, 45s or a number of seconds`);
-  const ms = (Number(match[1] ?? 0) * UNIT_MS.h!) + (Number(match[2] ?? 0) * UNIT_MS.m!) + (Number(match[3] ?? 0) * UNIT_MS.s!);
+  if (!trimmed || (!/^\d+$/.test(trimmed) && !match)) throw new UsageError(`${flag} "${text}" is not a duration: use e.g. 90m, 1h30m, 45s or a number of seconds`);
+  const ms = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : Number(match![1] ?? 0) * UNIT_MS.h! + Number(match![2] ?? 0) * UNIT_MS.m! + Number(match![3] ?? 0) * UNIT_MS.s!;
   if (ms <= 0) throw new UsageError(`${flag} must be longer than zero`);
+  if (ms > MAX_DURATION_MS) throw new UsageError(`${flag} "${text}" is longer than 7 days; SageMaker stops any job after 5 days`);
   return ms;
 }
 

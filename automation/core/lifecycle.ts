@@ -80,6 +80,15 @@ export function planPromotion(versions: readonly VersionState[], request: Promot
   return changes;
 }
 
+/** Approval changes the lifecycle forbids: a version serving in Production cannot be rejected under it. */
+export function checkApprovalChange(version: number, stage: Stage | null, status: ApprovalStatus): void {
+  if (status === "Rejected" && stage === "Production") {
+    throw new UsageError(
+      `rule: version ${version} is in Production and cannot be rejected there: promote another version to Production first (or archive this one with \`models promote --version ${version} --stage Archived\`), then reject it`,
+    );
+  }
+}
+
 /** Stage changes in the order they happened (time, then version for changes made together). */
 export function orderHistory(changes: readonly StageChange[]): StageChange[] {
   return [...changes].sort((a, b) => (a.at === b.at ? (a.to === "Archived" ? -1 : b.to === "Archived" ? 1 : a.version - b.version) : a.at < b.at ? -1 : 1));

@@ -61,6 +61,9 @@ async function download(url: URL, options: DataSourceOptions): Promise<Buffer> {
   } catch (error) {
     throw new OperationError(`could not download ${shown}: ${(error as Error).message}`);
   }
+  if (response.url && !response.url.startsWith("https://")) {
+    throw new UsageError(`--data ${shown} redirected to a non-https URL; refused (the data could be altered in transit)`);
+  }
   if (!response.ok || !response.body) throw new UsageError(`could not download ${shown}: HTTP ${response.status} ${response.statusText}`.trim());
   const total = Number(response.headers.get("content-length")) || undefined;
   const temporary = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ml-pipeline-data-")), "download.csv");

@@ -100,8 +100,9 @@ function lines(log: Log): (chunk: string) => void {
   return (chunk) => chunk.split(/\r?\n/).filter((l) => l.trim() !== "").forEach(log);
 }
 
+/** Pulumi's counts per operation, zeros included (the summary JSON shows `"create": 0`). */
 export function changeSummary(map: OpMap): ChangeSummary {
-  return Object.fromEntries(Object.entries(map).filter(([, n]) => typeof n === "number" && n > 0)) as ChangeSummary;
+  return Object.fromEntries(Object.entries(map).filter(([, n]) => typeof n === "number")) as ChangeSummary;
 }
 
 /** Stack outputs as plain strings; secret outputs are never printed or written to a summary. */

@@ -44,18 +44,22 @@ export class TrainingPipeline extends pulumi.ComponentResource {
       opts,
     );
     const after = { parent: this, dependsOn: args.dependsOn ?? [] };
+    // Code is immutable and content-addressed: when it changes, the old objects stay, because every model
+    // version registered from them serves from `code/<old sha>/sourcedir.tar.gz` (and a running execution
+    // may still be reading them). Pulumi only forgets them; the bucket's forceDestroy removes them with it.
+    const immutable = { ...after, retainOnDelete: true };
     const keys = codeKeys(args.code.sha256);
 
     const codeObjects = [
       new aws.s3.BucketObjectv2(
         `${name}-code-${ARCHIVE_NAME}`,
         { bucket: args.bucketName, key: keys.archive, contentBase64: args.code.archive.toString("base64"), contentType: "application/gzip" },
-        after,
+        immutable,
       ),
       new aws.s3.BucketObjectv2(
         `${name}-sample-payload`,
         { bucket: args.bucketName, key: keys.samplePayload, contentBase64: args.code.samplePayload.toString("base64"), contentType: "application/gzip" },
-        after,
+        immutable,
       ),
       ...args.code.files.map(
         (file) =>
@@ -67,7 +71,7 @@ export class TrainingPipeline extends pulumi.ComponentResource {
               content: file.content.toString("utf8"),
               contentType: file.path.endsWith(".json") ? "application/json" : "text/x-python",
             },
-            after,
+            immutable,
           ),
       ),
     ];

@@ -68,6 +68,13 @@ describe("SageMakerRegistry lifecycle", () => {
     assert.equal(sagemaker.count("updateModelPackage"), 0);
   });
 
+  it("refuses to reject the Production version, without calling an update", async () => {
+    const { sagemaker, registry } = world(["Approved"]);
+    await registry.promote(1, "Production", undefined, { by, at: "2026-02-01T00:00:00.000Z" });
+    await assert.rejects(registry.setApproval(1, "Rejected"), /is in Production and cannot be rejected there/);
+    assert.equal(sagemaker.count("updateModelPackage"), 1);
+  });
+
   it("moving a version to its own stage calls nothing", async () => {
     const { sagemaker, registry } = world(["Approved"]);
     await registry.promote(1, "Staging", undefined, { by, at: "2026-02-01T00:00:00.000Z" });

@@ -20,7 +20,7 @@ describe("durations", () => {
     assert.equal(parseDuration("600"), 600_000);
   });
   it("refuses anything else with the flag's name", () => {
-    for (const bad of ["", "soon", "1d", "-5m", "0m", "1.5h", "m"]) assert.throws(() => parseDuration(bad), (e: unknown) => e instanceof UsageError && /--timeout/.test(e.message), bad);
+    for (const bad of ["", "soon", "1d", "-5m", "0m", "0", "0s", "1.5h", "m", "200h", "999999999"]) assert.throws(() => parseDuration(bad), (e: unknown) => e instanceof UsageError && /--timeout/.test(e.message), bad);
   });
   it("formats for people", () => {
     assert.equal(formatDuration(42_000), "42s");

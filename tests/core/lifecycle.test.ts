@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { UsageError } from "../../automation/core/errors";
-import { orderHistory, parseStage, planPromotion, productionVersionAt, type StageChange, type VersionState } from "../../automation/core/lifecycle";
+import { checkApprovalChange, orderHistory, parseStage, planPromotion, productionVersionAt, type StageChange, type VersionState } from "../../automation/core/lifecycle";
 
 const at = "2026-03-01T10:00:00.000Z";
 const by = "arn:aws:sts::111111111111:assumed-role/ci/run-1";
@@ -43,6 +43,12 @@ describe("lifecycle rules", () => {
   it("a missing version names the versions that exist", () => {
     assert.throws(() => planPromotion(versions, { version: 9, to: "Staging", at, by }), /there is no version 9 \(versions: 1, 2, 3, 4\)/);
     assert.throws(() => planPromotion([], { version: 1, to: "Staging", at, by }), /versions: none yet/);
+  });
+
+  it("a version in Production cannot be rejected there", () => {
+    assert.throws(() => checkApprovalChange(1, "Production", "Rejected"), /rule: version 1 is in Production and cannot be rejected there/);
+    checkApprovalChange(1, "Staging", "Rejected");
+    checkApprovalChange(1, "Production", "Approved");
   });
 
   it("parses stages case-insensitively and refuses others", () => {

@@ -6,7 +6,7 @@ import { OperationError, UsageError } from "../../automation/core/errors";
 import { readDataSource, redactUrl } from "../../automation/data/source";
 import { tempDir } from "../local/helpers";
 
-describe("local: --data", () => {
+describe("--data", () => {
   let root: string;
   beforeEach(() => (root = tempDir()));
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -43,6 +43,9 @@ describe("local: --data", () => {
     await assert.rejects(readDataSource("http://example.org/train.csv", options), (e: unknown) => e instanceof UsageError && /plain http:\/\/ is refused/.test(e.message));
     await assert.rejects(readDataSource("s3://bucket/train.csv", options), /only local files and https:\/\/ URLs are supported/);
     await assert.rejects(readDataSource("https://example.org/x.csv", { ...options, fetch: response("nope", { status: 404, statusText: "Not Found" }) }), (e: unknown) => e instanceof UsageError && /HTTP 404 Not Found/.test(e.message));
+    // fetch follows redirects: one that lands on plain http is refused like an http URL.
+    const redirected = async () => Object.defineProperty(new Response("a,b\n1,2\n"), "url", { value: "http://mirror.example.org/x.csv" });
+    await assert.rejects(readDataSource("https://example.org/x.csv", { ...options, fetch: redirected }), (e: unknown) => e instanceof UsageError && /redirected to a non-https URL/.test(e.message));
     await assert.rejects(readDataSource("https://example.org/x.csv", { ...options, fetch: async () => { throw new TypeError("getaddrinfo ENOTFOUND example.org"); } }), (e: unknown) => e instanceof OperationError && /ENOTFOUND/.test(e.message));
   });
 

@@ -39,6 +39,7 @@ describe("TrainingPipeline under mocks", () => {
     assert.ok(archive, `an object at ${keys.archive}`);
     assert.equal(archive.inputs.contentBase64, code.archive.toString("base64"));
     assert.equal(archive.inputs.bucket, `ml-pipeline-staging-${config.accountId}-${config.region}`);
+    for (const object of objects) assert.equal(object.retainOnDelete, true, `${object.inputs.key} outlives a code change: registered versions serve from it`);
     const sample = objects.find((o) => o.inputs.key === keys.samplePayload);
     assert.equal(sample?.inputs.contentBase64, code.samplePayload.toString("base64"), "the sample payload for SamplePayloadUrl");
     assert.deepEqual(

@@ -59,6 +59,15 @@ describe("local registry lifecycle", () => {
     assert.deepEqual(await client.promote(2, "Archived", "rejected", { by, at: "2026-01-02T00:00:00.000Z" }).then((c) => c.map((x) => x.to)), ["Archived"]);
   });
 
+  it("refuses to reject the Production version, in both registries' rule", async () => {
+    await register();
+    const client = store.registry.client(group);
+    await client.setApproval(1, "Approved");
+    await client.promote(1, "Production", undefined, { by, at: "2026-01-01T00:00:00.000Z" });
+    await assert.rejects(client.setApproval(1, "Rejected", "regression"), /is in Production and cannot be rejected there/);
+    assert.equal((await client.describe(1)).approvalStatus, "Approved");
+  });
+
   it("survives a reopen: stages and history are in the database", async () => {
     await register();
     const client = store.registry.client(group);

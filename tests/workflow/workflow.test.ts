@@ -14,7 +14,7 @@ import { DEFAULT_DATA } from "../../automation/data/source";
 import { REPO_ROOT } from "../harness/pulumiMocks";
 
 const WORKFLOW = path.join(REPO_ROOT, ".github", "workflows", "automate.yml");
-const AUTOMATE = 'npm run automate -- --env "$DEPLOY_ENV" --summary summary.json';
+const AUTOMATE = 'npm run automate -- --env "$DEPLOY_ENV" --summary summary.json --timeout 100m';
 /** dev on push; the dispatched environment otherwise. */
 const ENV_EXPRESSION = "${{ github.event_name == 'workflow_dispatch' && inputs.environment || 'dev' }}";
 
@@ -111,7 +111,7 @@ describe("workflow automate.yml: structure", () => {
     const job = theJob(workflow());
     assert.equal(job.steps.filter((s) => s.run?.includes("npm run automate")).map((s) => s.run?.trim()).join("\n"), AUTOMATE);
     const cli = fs.readFileSync(path.join(REPO_ROOT, "automation", "cli.ts"), "utf8");
-    for (const flag of ["--env", "--summary"]) assert.ok(cli.includes(`.option("${flag} <`), `automation/cli.ts defines no ${flag} option`);
+    for (const flag of ["--env", "--summary", "--timeout"]) assert.ok(cli.includes(`.option("${flag} <`), `automation/cli.ts defines no ${flag} option`);
     assert.equal(job.env.PULUMI_BACKEND_URL, "${{ secrets.PULUMI_BACKEND_URL }}");
     assert.equal(job.env.PULUMI_CONFIG_PASSPHRASE, "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
   });

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { UsageError } from "../../core/errors";
-import { orderHistory, planPromotion, type Stage, type StageChange } from "../../core/lifecycle";
+import { checkApprovalChange, orderHistory, planPromotion, type Stage, type StageChange } from "../../core/lifecycle";
 import { formatVersionRanges, type ApprovalChange, type ChangeAuthor, type ModelVersionDetail, type ModelVersionSummary, type RegistryClient } from "../../core/registry";
 import type { ApprovalStatus, ModelMetrics, ModelReport } from "../../core/report";
 import { isJsonObject, type Json, type JsonObject } from "../json";
@@ -155,6 +155,7 @@ export class LocalRegistry {
       .transaction((): ApprovalChange => {
         const row = this.row(group, version);
         if (row.approval_status === status) return { changed: false, version: this.detail(row) };
+        checkApprovalChange(row.version, row.stage, status);
         this.db
           .prepare("UPDATE model_packages SET approval_status = ?, approval_description = ?, updated_at = ? WHERE group_name = ? AND version = ?")
           .run(status, reason ?? null, nowIso(), group, row.version);
