@@ -5,30 +5,38 @@
 import * as path from "node:path";
 import { prettyDefinition } from "../infra/pipeline/compile";
 import { main } from "./cli";
-import { createAwsTarget } from "./aws/target";
+import { createAwsTarget, type ClosableAwsTarget } from "./aws/target";
+import type { AwsTargetOptions } from "./commands/targets";
 import { EXIT } from "./core/errors";
 import { currentCommit } from "./core/identity";
-import { createProgress } from "./core/progress";
+import { createTerminal } from "./core/progress";
 import { readDataSource } from "./data/source";
 import { pulumiStacks } from "./deploy/stack";
 import { localHome, prepareLocal } from "./local";
+import { killRunningScripts } from "./local/childProcess";
 import { compileLocalPipeline } from "./local/localPipeline";
 import { policyPackDirectories } from "../policy/directories";
 
 const repoRoot = path.resolve(__dirname, "..");
-const stderr = (line: string) => process.stderr.write(`${line}\n`);
+const terminal = createTerminal(process.stderr);
+const stderr = terminal.log;
 
-// First SIGINT/SIGTERM: stop the execution (or cancel the Pulumi update) and report; exit 130.
-// Second: stop waiting for the execution to reach Stopped. Third: leave at once.
+// First SIGINT/SIGTERM: stop the execution (local scripts, or StopPipelineExecution) and report: exit 130.
+// Second: stop waiting for the execution to reach Stopped. Third: leave at once (scripts are killed).
 const interrupt = new AbortController();
+const cancelDeploy = new AbortController();
 const forceStop = new AbortController();
 let signals = 0;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     signals += 1;
     if (signals === 1) {
-      stderr(`\n${signal}: stopping the execution and cleaning up (press Ctrl-C again to stop waiting)…`);
+      stderr(`${signal}: stopping the execution and cleaning up (press Ctrl-C again to stop waiting)…`);
       interrupt.abort();
+      // A terminal's Ctrl-C also reaches the Pulumi CLI (same process group), which then cancels its
+      // update gracefully by itself; a second interrupt from us would make it quit at once and leave the
+      // stack locked. Anything else (SIGTERM from CI, a kill) is forwarded through the Automation API.
+      if (!(signal === "SIGINT" && process.stdin.isTTY)) cancelDeploy.abort();
     } else if (signals === 2) {
       stderr(`${signal}: no longer waiting for the execution to stop (once more to exit immediately)`);
       forceStop.abort();
@@ -37,16 +45,31 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     }
   });
 }
+// Whatever ends the process, no training or evaluation script outlives it.
+process.on("exit", () => killRunningScripts());
+
+// One AWS target (clients, assumed-role session) per account/region/role for the whole command.
+const awsTargets = new Map<string, ClosableAwsTarget>();
+const awsTarget = (options: AwsTargetOptions): ClosableAwsTarget => {
+  const key = JSON.stringify([options.region ?? "", options.deployRoleArn ?? "", options.accountId ?? ""]);
+  let target = awsTargets.get(key);
+  if (!target) {
+    target = createAwsTarget({ ...options, forceStop: forceStop.signal, log: stderr });
+    awsTargets.set(key, target);
+  }
+  return target;
+};
 
 main(process.argv.slice(2), {
   repoRoot,
   stdout: (text) => process.stdout.write(text),
   stderr,
   signal: interrupt.signal,
+  deploySignal: cancelDeploy.signal,
   env: process.env,
-  progress: () => createProgress(process.stderr),
+  progress: () => terminal.progress(),
   openStack: pulumiStacks(repoRoot),
-  aws: (options) => createAwsTarget({ ...options, forceStop: forceStop.signal, log: stderr }),
+  aws: awsTarget,
   local: () => prepareLocal({ repoRoot, log: stderr }),
   localHome: localHome(repoRoot),
   compileLocalDefinition: () => prettyDefinition(compileLocalPipeline(repoRoot).compiled),
@@ -61,4 +84,7 @@ main(process.argv.slice(2), {
   .catch((error: Error) => {
     stderr(`error: ${error.stack ?? error.message}`);
     process.exitCode = EXIT.failed;
+  })
+  .finally(() => {
+    for (const target of awsTargets.values()) target.close();
   });

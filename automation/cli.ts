@@ -22,7 +22,10 @@ export interface CliDeps {
   readonly repoRoot: string;
   readonly stdout: (text: string) => void;
   readonly stderr: (line: string) => void;
+  /** Aborted on SIGINT/SIGTERM: stop the execution. */
   readonly signal: AbortSignal;
+  /** Aborted when an in-flight Pulumi operation must be cancelled by us (see automate.ts). */
+  readonly deploySignal: AbortSignal;
   readonly env: NodeJS.ProcessEnv;
   readonly progress: () => ProgressSink;
   readonly openStack: OpenStack;
@@ -90,6 +93,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<Exit
         repoRoot: deps.repoRoot,
         log: deps.stderr,
         signal: deps.signal,
+        deploySignal: deps.deploySignal,
         progress: deps.progress,
         openStack: deps.openStack,
         aws: deps.aws,
@@ -227,7 +231,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<Exit
     .requiredOption("--env <name>", "environment to destroy")
     .option("--yes", "confirm destroying a production or protected environment")
     .action(async (flags: { env: string; yes?: boolean }) =>
-      destroy(flags.env, !!flags.yes, { repoRoot: deps.repoRoot, log: deps.stderr, signal: deps.signal, openStack: deps.openStack, aws: deps.aws, localHome: deps.localHome }),
+      destroy(flags.env, !!flags.yes, { repoRoot: deps.repoRoot, log: deps.stderr, signal: deps.deploySignal, openStack: deps.openStack, aws: deps.aws, localHome: deps.localHome }),
     );
 
   try {

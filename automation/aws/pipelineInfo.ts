@@ -1,4 +1,6 @@
 /** A deployed pipeline's parameter declarations, for `run --pipeline <name>` without Pulumi. */
+import { createHash } from "node:crypto";
+import { canonicalJson } from "../../infra/pipeline/canonicalJson";
 import { OperationError, UsageError } from "../core/errors";
 import { declarationsOf, type ParameterDeclaration } from "../core/parameters";
 import { credentialsError, describeAwsError, isNotFoundError } from "./awsErrors";
@@ -9,6 +11,8 @@ export interface DeployedPipeline {
   readonly arn: string;
   readonly name: string;
   readonly declarations: ParameterDeclaration[];
+  /** SHA-256 of the definition's canonical JSON: equal to the compiled definition's hash when deployed from it. */
+  readonly definitionSha256: string;
   /** Step name -> type, nested condition branches included. */
   readonly stepTypes: Map<string, string>;
 }
@@ -41,6 +45,7 @@ export async function describeDeployedPipeline(sagemaker: SageMakerApi, pipeline
     arn: output.PipelineArn ?? "",
     name: output.PipelineName ?? pipelineName,
     declarations: declarationsOf(parsed),
+    definitionSha256: createHash("sha256").update(canonicalJson(parsed)).digest("hex"),
     stepTypes: stepTypesOf(parsed),
   };
 }

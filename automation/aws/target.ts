@@ -94,11 +94,11 @@ export function createAwsTarget(settings: AwsTargetSettings = {}): ClosableAwsTa
       };
     },
 
-    async declarations(pipelineName: string) {
+    async pipeline(pipelineName: string) {
       const { sagemaker, clients } = await apis();
       const deployed = await describeDeployedPipeline(sagemaker, pipelineName, clients.region);
       stepTypes.set(pipelineName, deployed.stepTypes);
-      return deployed.declarations;
+      return { declarations: deployed.declarations, definitionSha256: deployed.definitionSha256 };
     },
 
     async run(pipelineName, request) {

@@ -15,20 +15,24 @@ export async function runByPipelineName(
   const timeoutMs = flags.timeout !== undefined ? parseDuration(flags.timeout) : undefined;
   const aws = deps.aws(flags.region ? { region: flags.region } : {});
   await aws.verifyCredentials();
-  const parameters = checkParameters(parseParamFlags(flags.param), await aws.declarations(pipeline));
+  const deployed = await aws.pipeline(pipeline);
+  const parameters = checkParameters(parseParamFlags(flags.param), deployed.declarations);
   const commit = deps.commit();
+  const ciRunId = deps.env.GITHUB_RUN_ID;
   const outcome = await aws.run(pipeline, {
     parameters,
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     signal: deps.signal,
     log: deps.stderr,
     progress: deps.progress(),
+    // The staged data is not known here, so outside CI every run is new; a retried CI job is not.
     clientRequestToken: clientRequestToken({
       pipeline,
       commit,
       parameters,
-      ...(deps.env.GITHUB_RUN_ID ? { ciRunId: deps.env.GITHUB_RUN_ID } : {}),
-      ...(flags.rerun ? { nonce: String(deps.now()) } : {}),
+      inputs: { definition: deployed.definitionSha256 },
+      ...(ciRunId ? { ciRunId } : {}),
+      ...(flags.rerun || !ciRunId ? { nonce: String(deps.now()) } : {}),
     }),
     displayName: executionDisplayName(commit, "run"),
   });

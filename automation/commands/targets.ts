@@ -9,7 +9,8 @@ export interface AwsTarget {
   /** Fails with a UsageError when credentials are missing/expired or point at another account. */
   verifyCredentials(expectedAccountId?: string): Promise<void>;
   objectStore(bucket: string): ObjectStore;
-  declarations(pipelineName: string): Promise<ParameterDeclaration[]>;
+  /** A deployed pipeline's parameters and definition hash (DescribePipeline); a missing one is a UsageError. */
+  pipeline(pipelineName: string): Promise<{ readonly declarations: ParameterDeclaration[]; readonly definitionSha256: string }>;
   run(pipelineName: string, request: RunRequest): Promise<RunOutcome>;
   registry(groupName: string): RegistryClient;
   /** The caller's identity ARN (who made a registry change). */

@@ -5,7 +5,10 @@
  * Everything that can be checked is checked for every environment first (names, config, parameters,
  * data, credentials), so a usage error exits 2 before anything changed.
  */
+import type { StackConfig } from "../../infra/config";
+import { resourceNames } from "../../infra/naming";
 import { stackPipeline } from "../../infra/pipeline/stackDefinition";
+import { DEFAULT_TEST_FILE, DEFAULT_TRAIN_FILE } from "../../infra/pipeline/titanic";
 import { compileLocalPipeline } from "../local/localPipeline";
 import { splitCsv } from "../data/split";
 import { stageData, type StageResult } from "../data/stage";
@@ -16,7 +19,7 @@ import { clientRequestToken, executionDisplayName } from "../core/identity";
 import { checkParameters, declarationsOf, effectiveParameters, type ParameterDeclaration } from "../core/parameters";
 import { summaryStatus, type DeployReport, type EnvironmentReport, type RunSummary } from "../core/report";
 import type { Log, ProgressSink, RunOutcome } from "../core/run";
-import type { OpenStack } from "../deploy/stack";
+import { StackMissingError, type OpenStack } from "../deploy/stack";
 import type { AwsTargetFactory, LocalTargetFactory } from "./targets";
 
 export interface UpOptions {
@@ -35,7 +38,10 @@ export interface UpOptions {
 export interface UpDeps {
   readonly repoRoot: string;
   readonly log: Log;
+  /** Aborted on SIGINT/SIGTERM: stop the running execution. */
   readonly signal: AbortSignal;
+  /** Aborted when an in-flight Pulumi operation must be cancelled (not on a terminal's Ctrl-C: the CLI got it already). */
+  readonly deploySignal: AbortSignal;
   readonly progress: () => ProgressSink;
   readonly openStack: OpenStack;
   readonly aws: AwsTargetFactory;
@@ -56,6 +62,9 @@ interface Planned {
   readonly definitionSha256: string;
 }
 
+/** The target column when the pipeline's Target parameter has no default (the Kaggle schema's). */
+const DEFAULT_TARGET = "Survived";
+
 export interface EnvironmentPipeline {
   readonly declarations: ParameterDeclaration[];
   /** Hash of the compiled definition: a changed pipeline or training code is a new request. */
@@ -71,39 +80,49 @@ export function environmentPipeline(env: Environment, repoRoot: string): Environ
 export async function up(options: UpOptions, deps: UpDeps): Promise<RunSummary> {
   // Phase 1: validate everything; nothing has changed yet.
   const environments = resolveEnvironments(options.envSpec, deps.repoRoot);
-  const planned: Planned[] = environments.map((env) => {
-    const { declarations: declared, definitionSha256 } = environmentPipeline(env, deps.repoRoot);
+  for (const env of environments) {
+    if (env.kind === "aws") await awsOf(env, deps).verifyCredentials(env.config.accountId);
+  }
+  const planned: Planned[] = [];
+  for (const env of environments) {
+    // A run without deploy uses the pipeline as deployed, which may differ from this checkout's.
+    const pipeline =
+      env.kind === "aws" && !options.deploy ? await awsOf(env, deps).pipeline(namesOf(env.config).pipeline) : environmentPipeline(env, deps.repoRoot);
     let parameters: Record<string, string>;
     try {
-      parameters = checkParameters(options.params, declared);
+      parameters = checkParameters(options.params, pipeline.declarations);
     } catch (error) {
       throw new UsageError(`environment ${env.name}: ${(error as Error).message}`);
     }
-    return { env, parameters, effective: effectiveParameters(parameters, declared), declared: new Set(declared.map((d) => d.name)), definitionSha256 };
-  });
+    const declared = new Set(pipeline.declarations.map((d) => d.name));
+    planned.push({ env, parameters, effective: effectiveParameters(parameters, pipeline.declarations), declared, definitionSha256: pipeline.definitionSha256 });
+  }
   const runs = !options.skipRun && !options.preview;
   const data = runs ? await deps.loadData() : undefined;
   if (data) {
     // The split is checked once per target column in use (the Target parameter may be overridden).
-    for (const target of new Set(planned.map((p) => p.effective.Target ?? "Survived"))) {
+    for (const target of new Set(planned.map((p) => p.effective.Target ?? DEFAULT_TARGET))) {
       splitCsv(data.csv, { source: data.source, target, trainName: "train", testName: "test" });
     }
   }
-  for (const { env } of planned) {
-    if (env.kind === "aws") {
-      await deps.aws({ region: env.config.region, deployRoleArn: env.config.deployRoleArn, accountId: env.config.accountId }).verifyCredentials(env.config.accountId);
-    }
-  }
 
-  // Phase 2: one environment after the other, stopping at the first that fails.
+  // Phase 2: one environment after the other, stopping at the first that fails. From here on a failure
+  // is reported in the summary (exit 1), unless nothing at all has changed yet.
   const reports: EnvironmentReport[] = [];
   let interruption: "TimedOut" | "Stopped" | undefined;
+  const progress = { changed: false };
   for (const plan of planned) {
     if (deps.signal.aborted) {
       interruption = "Stopped";
       break;
     }
-    const report = plan.env.kind === "local" ? await upLocal(plan, options, deps, data) : await upAws(plan, options, deps, data);
+    let report: EnvOutcome;
+    try {
+      report = plan.env.kind === "local" ? await upLocal(plan, options, deps, data, progress) : await upAws(plan, options, deps, data, progress);
+    } catch (error) {
+      if (error instanceof UsageError && !progress.changed) throw error;
+      report = failed(plan, {}, null, error, deps.signal.aborted);
+    }
     reports.push(report.env);
     if (report.interruption) interruption = report.interruption;
     if (summaryStatus([report.env], report.interruption) !== "Succeeded") break;
@@ -116,38 +135,63 @@ interface EnvOutcome {
   readonly interruption?: "TimedOut" | "Stopped";
 }
 
-async function upLocal(plan: Planned, options: UpOptions, deps: UpDeps, data: DataSource | undefined): Promise<EnvOutcome> {
+/** Tracks whether anything has been changed yet (decides exit 2 vs a reported failure). */
+interface ChangeTracker {
+  changed: boolean;
+}
+
+function awsOf(env: Environment & { kind: "aws" }, deps: UpDeps) {
+  return deps.aws({ region: env.config.region, deployRoleArn: env.config.deployRoleArn, accountId: env.config.accountId });
+}
+
+const namesOf = (config: StackConfig) => resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region });
+
+function failed(plan: Planned, outputs: Record<string, string>, deploy: DeployReport | null, error: unknown, interrupted: boolean): EnvOutcome {
+  const target = plan.env.kind === "local" ? "local" : "aws";
+  return {
+    env: { env: plan.env.name, target, deploy, outputs, execution: null, model: null, error: (error as Error).message },
+    ...(interrupted ? { interruption: "Stopped" as const } : {}),
+  };
+}
+
+async function upLocal(plan: Planned, options: UpOptions, deps: UpDeps, data: DataSource | undefined, tracker: ChangeTracker): Promise<EnvOutcome> {
   const started = deps.now();
   const target = await deps.local();
+  tracker.changed = true;
   try {
     const deploy: DeployReport = { status: "succeeded", changes: {}, seconds: Math.round((deps.now() - started) / 100) / 10 };
     if (!data) return { env: { env: "local", target: "local", deploy, outputs: target.outputs, execution: null, model: null } };
-    const staged = await stage(target.objectStore, data, plan, deps.log);
-    const outcome = await target.run(runRequest(plan, options, deps, target.outputs.pipelineName ?? "local", staged));
-    return envOutcome(plan, "local", deploy, target.outputs, outcome);
+    try {
+      const staged = await stage(target.objectStore, data, plan, deps.log);
+      const outcome = await target.run(runRequest(plan, options, deps, target.outputs.pipelineName ?? "local", staged));
+      return envOutcome(plan, "local", deploy, target.outputs, outcome);
+    } catch (error) {
+      return failed(plan, { ...target.outputs }, deploy, error, deps.signal.aborted);
+    }
   } finally {
     target.close();
   }
 }
 
-async function upAws(plan: Planned, options: UpOptions, deps: UpDeps, data: DataSource | undefined): Promise<EnvOutcome> {
+async function upAws(plan: Planned, options: UpOptions, deps: UpDeps, data: DataSource | undefined, tracker: ChangeTracker): Promise<EnvOutcome> {
   if (plan.env.kind !== "aws") throw new Error("upAws needs an AWS environment");
-  const { config } = plan.env;
-  const aws = deps.aws({ region: config.region, deployRoleArn: config.deployRoleArn, accountId: config.accountId });
+  const aws = awsOf(plan.env, deps);
   const name = plan.env.name;
   const started = deps.now();
   const seconds = () => Math.round((deps.now() - started) / 100) / 10;
   let deploy: DeployReport | null = null;
   let outputs: Record<string, string>;
   try {
-    const stack = await deps.openStack(name, { create: options.deploy });
-    const operation = { onOutput: (line: string) => deps.log(`[${name}] ${line}`), signal: deps.signal, policyPacks: deps.policyPacks };
+    // A preview never creates a stack (creating one writes to the backend and to Pulumi.<env>.yaml).
+    const stack = await deps.openStack(name, { create: options.deploy && !options.preview });
+    const operation = { onOutput: (line: string) => deps.log(`[${name}] ${line}`), signal: deps.deploySignal, policyPacks: deps.policyPacks };
     if (options.preview) {
       const preview = await stack.preview(operation);
       deps.log(`[${name}] preview: ${describeChanges(preview.changes)} (nothing was changed)`);
       return { env: { env: name, target: "aws", deploy: { status: "previewed", changes: preview.changes, seconds: seconds() }, outputs: {}, execution: null, model: null } };
     }
     if (options.deploy) {
+      tracker.changed = true;
       const result = await stack.up(operation);
       deploy = { status: "succeeded", changes: result.changes, seconds: seconds() };
       deps.log(`[${name}] deployed: ${describeChanges(result.changes)} in ${deploy.seconds}s`);
@@ -156,19 +200,24 @@ async function upAws(plan: Planned, options: UpOptions, deps: UpDeps, data: Data
       outputs = await stack.outputs();
     }
   } catch (error) {
-    if (error instanceof UsageError) throw error;
-    const interrupted = deps.signal.aborted;
-    return {
-      env: { env: name, target: "aws", deploy: { status: "failed", changes: {}, seconds: seconds() }, outputs: {}, execution: null, model: null, error: (error as Error).message },
-      ...(interrupted ? { interruption: "Stopped" as const } : {}),
-    };
+    if (error instanceof StackMissingError && options.preview) {
+      deps.log(`[${name}] stack "${name}" does not exist yet: up would create it and every resource (nothing was changed)`);
+      return { env: { env: name, target: "aws", deploy: { status: "previewed", changes: {}, seconds: seconds() }, outputs: {}, execution: null, model: null } };
+    }
+    if (error instanceof UsageError && !tracker.changed) throw error;
+    return failed(plan, {}, { status: "failed", changes: {}, seconds: seconds() }, error, deps.signal.aborted);
   }
   if (!data) return { env: { env: name, target: "aws", deploy, outputs, execution: null, model: null } };
-  const bucket = required(outputs, "bucketName", name);
-  const pipelineName = required(outputs, "pipelineName", name);
-  const staged = await stage(aws.objectStore(bucket), data, plan, deps.log);
-  const outcome = await aws.run(pipelineName, runRequest(plan, options, deps, pipelineName, staged));
-  return envOutcome(plan, "aws", deploy, outputs, outcome);
+  try {
+    const bucket = required(outputs, "bucketName", name);
+    const pipelineName = required(outputs, "pipelineName", name);
+    tracker.changed = true;
+    const staged = await stage(aws.objectStore(bucket), data, plan, deps.log);
+    const outcome = await aws.run(pipelineName, runRequest(plan, options, deps, pipelineName, staged));
+    return envOutcome(plan, "aws", deploy, outputs, outcome);
+  } catch (error) {
+    return failed(plan, outputs, deploy, error, deps.signal.aborted);
+  }
 }
 
 function required(outputs: Record<string, string>, key: string, env: string): string {
@@ -180,9 +229,9 @@ function required(outputs: Record<string, string>, key: string, env: string): st
 async function stage(store: Parameters<typeof stageData>[0], data: DataSource, plan: Planned, log: Log): Promise<StageResult> {
   return stageData(store, data.csv, {
     source: data.source,
-    target: plan.effective.Target ?? "Survived",
-    trainFile: plan.effective.TrainFile ?? "titanic_train.csv",
-    testFile: plan.effective.TestFile ?? "titanic_test.csv",
+    target: plan.effective.Target ?? DEFAULT_TARGET,
+    trainFile: plan.effective.TrainFile ?? DEFAULT_TRAIN_FILE,
+    testFile: plan.effective.TestFile ?? DEFAULT_TEST_FILE,
     log: (line) => log(`[${plan.env.name}] ${line}`),
   });
 }

@@ -1,6 +1,7 @@
 /**
- * Step progress: a live table redrawn in place on a terminal, one line per step state change otherwise
- * (CI logs), so a log never repeats an unchanged state.
+ * The terminal: log lines and step progress. On a terminal the progress is a live table kept at the
+ * bottom (log lines are printed above it, then it is redrawn); elsewhere (CI logs) progress is one line
+ * per step state change, so a log never repeats an unchanged state.
  */
 import { formatDuration } from "./duration";
 import type { StepReport } from "./report";
@@ -11,8 +12,24 @@ export interface ProgressStream {
   write(text: string): unknown;
 }
 
+export interface Terminal {
+  /** Print a line (above the live table, on a terminal). */
+  log(line: string): void;
+  /** A progress display for one execution. */
+  progress(): ProgressSink;
+}
+
+type Execution = { readonly status: string; readonly steps: readonly StepReport[] };
+
+export function createTerminal(stream: ProgressStream, now: () => number = Date.now): Terminal {
+  if (!stream.isTTY) return { log: (line) => void stream.write(`${line}\n`), progress: () => new LineProgress(stream, now) };
+  const screen = new LiveTable(stream);
+  return { log: (line) => screen.print(line), progress: () => new TableProgress(screen, now) };
+}
+
+/** Kept for callers that only need progress. */
 export function createProgress(stream: ProgressStream, now: () => number = Date.now): ProgressSink {
-  return stream.isTTY ? new TableProgress(stream, now) : new LineProgress(stream, now);
+  return createTerminal(stream, now).progress();
 }
 
 class LineProgress implements ProgressSink {
@@ -24,7 +41,7 @@ class LineProgress implements ProgressSink {
   ) {
     this.started = now();
   }
-  update(execution: { readonly status: string; readonly steps: readonly StepReport[] }): void {
+  update(execution: Execution): void {
     const elapsed = formatDuration(this.now() - this.started);
     for (const step of execution.steps) {
       const state = `${step.status}${step.failureReason ? `: ${step.failureReason}` : ""}`;
@@ -36,26 +53,48 @@ class LineProgress implements ProgressSink {
   done(): void {}
 }
 
+/** The rows at the bottom of a terminal, redrawn in place; printed lines go above them. */
+class LiveTable {
+  private rows: readonly string[] = [];
+  constructor(private readonly stream: ProgressStream) {}
+
+  /** Move up over the rows drawn before and clear to the end of the screen. */
+  private erase(): string {
+    return this.rows.length > 0 ? `\x1b[${this.rows.length}A\x1b[0J` : "";
+  }
+  private draw(): string {
+    return this.rows.map((r) => `${r}\n`).join("");
+  }
+
+  show(rows: readonly string[]): void {
+    const erase = this.erase();
+    this.rows = rows;
+    this.stream.write(erase + this.draw());
+  }
+  print(line: string): void {
+    this.stream.write(`${this.erase()}${line}\n${this.draw()}`);
+  }
+  /** Leave the last table on screen as ordinary output. */
+  release(): void {
+    this.rows = [];
+  }
+}
+
 class TableProgress implements ProgressSink {
-  private drawnLines = 0;
   private readonly started: number;
   constructor(
-    private readonly stream: ProgressStream,
+    private readonly screen: LiveTable,
     private readonly now: () => number,
   ) {
     this.started = now();
   }
-  update(execution: { readonly status: string; readonly steps: readonly StepReport[] }): void {
-    const rows = [
+  update(execution: Execution): void {
+    this.screen.show([
       `execution ${execution.status} (${formatDuration(this.now() - this.started)})`,
       ...execution.steps.map((s) => `  ${s.name.padEnd(24)} ${s.type.padEnd(14)} ${s.status}${s.failureReason ? `  ${s.failureReason}` : ""}`),
-    ];
-    // Move up over the previous table and clear each line before drawing the new one.
-    const up = this.drawnLines > 0 ? `\x1b[${this.drawnLines}A` : "";
-    this.stream.write(up + rows.map((r) => `\x1b[2K${r}\n`).join(""));
-    this.drawnLines = rows.length;
+    ]);
   }
   done(): void {
-    this.drawnLines = 0;
+    this.screen.release();
   }
 }

@@ -27,6 +27,14 @@ export interface OperationOptions {
 
 export type OpenStack = (env: string, options: { readonly create: boolean }) => Promise<StackDeployer>;
 
+/** The stack does not exist in the backend (only raised when it was not to be created). */
+export class StackMissingError extends UsageError {
+  constructor(readonly env: string) {
+    super(`stack "${env}" does not exist in the current backend: deploy it first with \`npm run automate -- up --env ${env}\``);
+    this.name = "StackMissingError";
+  }
+}
+
 export const PULUMI_CLI_HINT =
   "the Pulumi CLI is not installed or not on PATH: install it (https://www.pulumi.com/docs/iac/download-install/, e.g. `curl -fsSL https://get.pulumi.com | sh`), log in to a backend (`pulumi login`, or PULUMI_BACKEND_URL=file://~/.pulumi-state with PULUMI_CONFIG_PASSPHRASE set), then retry; `--env local` needs no CLI";
 
@@ -44,7 +52,7 @@ export function pulumiStacks(workDir: string, envVars: Readonly<Record<string, s
       const stack = create ? await LocalWorkspace.createOrSelectStack(args, options) : await LocalWorkspace.selectStack(args, options);
       return new AutomationStack(stack, env);
     } catch (error) {
-      if (error instanceof StackNotFoundError) throw new UsageError(`stack "${env}" does not exist in the current backend: deploy it first with \`npm run automate -- up --env ${env}\``);
+      if (error instanceof StackNotFoundError) throw new StackMissingError(env);
       throw translate(error, env);
     }
   };

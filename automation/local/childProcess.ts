@@ -32,6 +32,17 @@ export interface ScriptResult {
   readonly aborted: boolean;
 }
 
+/** Process groups of the scripts running now (to stop them if the driver itself has to exit at once). */
+const liveGroups = new Set<number>();
+
+/** SIGKILL every running script's process group, synchronously (safe in a process "exit" handler). */
+export function killRunningScripts(): number {
+  const count = liveGroups.size;
+  for (const pid of liveGroups) killGroup(pid, "SIGKILL", false);
+  liveGroups.clear();
+  return count;
+}
+
 export class ScriptStartError extends Error {
   constructor(message: string) {
     super(message);
@@ -96,7 +107,10 @@ export function runScript(request: ScriptRequest): Promise<ScriptResult> {
     let failedToStart = false;
     child.on("spawn", () => {
       spawned = true;
-      if (child.pid !== undefined) request.onProcess?.(child.pid);
+      if (child.pid !== undefined) {
+        liveGroups.add(child.pid);
+        request.onProcess?.(child.pid);
+      }
     });
     child.on("error", (error) => {
       if (spawned) return; // a later error (e.g. a failed kill) changes nothing: "close" still reports the end
@@ -109,7 +123,10 @@ export function runScript(request: ScriptRequest): Promise<ScriptResult> {
       request.signal.removeEventListener("abort", stop);
       if (killTimer) clearTimeout(killTimer);
       // Anything the script left running in its group goes with it.
-      if (child.pid !== undefined) killGroup(child.pid, "SIGKILL", false);
+      if (child.pid !== undefined) {
+        killGroup(child.pid, "SIGKILL", false);
+        liveGroups.delete(child.pid);
+      }
       stdout.flush();
       stderr.flush();
       request.onProcess?.(null);

@@ -183,6 +183,13 @@ describe("cli", () => {
       assert.match(summary.environments[0]!.error!, /another update is in progress/);
     });
 
+    it("--preview never creates a stack; a missing one is reported as to be created", async () => {
+      world.missingStacks.add("prod");
+      assert.equal(await run("up", "--env", "dev,prod", "--preview"), 0);
+      assert.deepEqual(world.calls.filter((c) => c.startsWith("open ")), ["open dev (existing)", "open prod (existing)"]);
+      assert.ok(world.stderr.some((l) => /stack "prod" does not exist yet: up would create it/.test(l)));
+    });
+
     it("--preview previews every environment and changes nothing", async () => {
       assert.equal(await run("up", "--env", "dev,prod", "--preview"), 0);
       assert.deepEqual(world.calls.filter((c) => /^(preview|up|run) /.test(c)), ["preview dev", "preview prod"]);
@@ -196,9 +203,14 @@ describe("cli", () => {
       assert.ok(!world.calls.some((c) => c.startsWith("run ")));
     });
 
-    it("run --env reads the deployed stack's outputs instead of deploying", async () => {
+    it("run --env reads the deployed stack's outputs and checks parameters against the deployed pipeline", async () => {
       assert.equal(await run("run", "--env", "dev"), 0);
-      assert.deepEqual(world.calls.filter((c) => /^(open|up|outputs|run) /.test(c)), ["open dev (existing)", "outputs dev", "run pipeline-dev"]);
+      assert.deepEqual(world.calls.filter((c) => /^(open|up|outputs|run|declarations) /.test(c)), [
+        "declarations ml-pipeline-dev-titanic-training",
+        "open dev (existing)",
+        "outputs dev",
+        "run pipeline-dev",
+      ]);
     });
 
     it("run --pipeline checks parameters against the deployed pipeline, with no stack at all", async () => {
@@ -325,12 +337,37 @@ describe("cli", () => {
   });
 
   describe("cli: interruption", () => {
-    it("a signal during the deploy of the first environment stops everything with exit 130", async () => {
-      world.upFailures.dev = new Error("update canceled");
-      const deps = world.deps();
-      world.controller.abort();
-      assert.equal(await main(["up", "--env", "dev,staging"], deps), 130);
+    it("a signal during the deploy of the first environment cancels it, stops everything and exits 130 with the summary", async () => {
+      world.duringUp = () => world.controller.abort();
+      world.upFailures.dev = new OperationError("pulumi failed for stack \"dev\": update canceled");
+      const file = path.join(world.home, "s.json");
+      assert.equal(await run("up", "--env", "dev,staging", "--summary", file), 130);
+      assert.ok(world.calls.includes("up dev"), "dev's deploy had started");
       assert.ok(!world.calls.includes("open staging"));
+      const summary = JSON.parse(fs.readFileSync(file, "utf8")) as RunSummary;
+      assert.equal(summary.status, "Stopped");
+      assert.match(summary.environments[0]!.error!, /update canceled/);
+    });
+  });
+
+  describe("cli: failures after something changed are reported, never lost", () => {
+    it("staging that fails after the deploy: exit 1, the summary keeps the deploy and the error", async () => {
+      world.stageFailures["bucket-dev"] = new Error("AccessDenied: s3:PutObject");
+      const file = path.join(world.home, "s.json");
+      assert.equal(await run("up", "--env", "dev,staging", "--summary", file), 1);
+      const summary = JSON.parse(fs.readFileSync(file, "utf8")) as RunSummary;
+      assert.equal(summary.status, "Failed");
+      assert.equal(summary.environments[0]!.deploy!.status, "succeeded");
+      assert.equal(summary.environments[0]!.outputs.bucketName, "bucket-dev");
+      assert.match(summary.environments[0]!.error!, /AccessDenied/);
+      assert.ok(!world.calls.includes("up staging"));
+    });
+
+    it("a usage error raised after the deploy (e.g. the pipeline refused the start) is exit 1, not 2", async () => {
+      world.runFailures["pipeline-dev"] = new UsageError("ValidationException: parameter TrainDataSha256 is not declared");
+      const file = path.join(world.home, "s.json");
+      assert.equal(await run("up", "--env", "dev", "--summary", file), 1);
+      assert.match((JSON.parse(fs.readFileSync(file, "utf8")) as RunSummary).environments[0]!.error!, /TrainDataSha256/);
     });
   });
 

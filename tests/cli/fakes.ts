@@ -11,7 +11,7 @@ import { orderHistory, planPromotion, type Stage, type StageChange } from "../..
 import type { ApprovalChange, ChangeAuthor, ModelVersionDetail, RegistryClient } from "../../automation/core/registry";
 import type { ApprovalStatus, ExecutionReport, ModelReport } from "../../automation/core/report";
 import type { RunOutcome, RunRequest } from "../../automation/core/run";
-import type { OpenStack, StackDeployer } from "../../automation/deploy/stack";
+import { StackMissingError, type OpenStack, type StackDeployer } from "../../automation/deploy/stack";
 import { environmentPipeline } from "../../automation/commands/up";
 import { REPO_ROOT } from "../harness/pulumiMocks";
 
@@ -122,6 +122,7 @@ export class FakeStack implements StackDeployer {
   }
   async up() {
     this.world.calls.push(`up ${this.env}`);
+    this.world.duringUp?.();
     const failure = this.world.upFailures[this.env];
     if (failure) throw failure;
     return { changes: { create: 3, same: 20 }, outputs: this.world.outputs(this.env) };
@@ -147,6 +148,13 @@ export class World {
   scenario: Scenario = "succeed";
   scenarios: Record<string, Scenario> = {};
   upFailures: Record<string, Error> = {};
+  /** Called inside a stack's up (e.g. to send a signal mid-deploy). */
+  duringUp?: () => void;
+  /** Stacks that do not exist in the backend yet. */
+  readonly missingStacks = new Set<string>();
+  /** Errors thrown by the AWS target's run or object store, per pipeline/bucket. */
+  runFailures: Record<string, Error> = {};
+  stageFailures: Record<string, Error> = {};
   credentialsError?: Error;
   readonly controller = new AbortController();
   readonly home = fs.mkdtempSync(path.join(os.tmpdir(), "cli-home-"));
@@ -172,14 +180,20 @@ export class World {
         this.calls.push(`verify ${account ?? "any"}`);
         if (this.credentialsError) throw this.credentialsError;
       },
-      objectStore: (bucket) => this.store(bucket),
-      declarations: async (pipeline) => {
+      objectStore: (bucket) => {
+        const store = this.store(bucket);
+        const failure = this.stageFailures[bucket];
+        return failure ? { ...store, uri: (k: string) => store.uri(k), contentSha256: async () => undefined, put: async () => Promise.reject(failure) } : store;
+      },
+      pipeline: async (pipeline) => {
         this.calls.push(`declarations ${pipeline}`);
         if (pipeline === "missing") throw new UsageError("pipeline missing does not exist in us-east-1");
-        return environmentPipeline({ name: "local", kind: "local" }, REPO_ROOT).declarations as ParameterDeclaration[];
+        return { declarations: environmentPipeline({ name: "local", kind: "local" }, REPO_ROOT).declarations as ParameterDeclaration[], definitionSha256: `deployed-${pipeline}` };
       },
       run: async (pipeline, request) => {
         this.calls.push(`run ${pipeline}`);
+        const failure = this.runFailures[pipeline];
+        if (failure) throw failure;
         this.requests.push({ target: pipeline, request });
         const env = pipeline.replace(/^pipeline-/, "");
         return outcomeFor(this.scenarios[env] ?? this.scenario, request, `arn:aws:sagemaker:us-east-1:111111111111:pipeline/${pipeline}/execution/x1`);
@@ -215,6 +229,7 @@ export class World {
   deps(overrides: Partial<CliDeps> = {}): CliDeps {
     const openStack: OpenStack = async (env, { create }) => {
       this.calls.push(`open ${env}${create ? "" : " (existing)"}`);
+      if (!create && this.missingStacks.has(env)) throw new StackMissingError(env);
       return new FakeStack(env, this);
     };
     return {
@@ -222,6 +237,7 @@ export class World {
       stdout: (text) => this.stdout.push(text),
       stderr: (line) => this.stderr.push(line),
       signal: this.controller.signal,
+      deploySignal: this.controller.signal,
       env: {},
       progress: () => ({ update: () => undefined, done: () => undefined }),
       openStack,

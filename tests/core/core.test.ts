@@ -7,7 +7,7 @@ import { UsageError } from "../../automation/core/errors";
 import { formatDuration, parseDuration } from "../../automation/core/duration";
 import { clientRequestToken, currentCommit, executionDisplayName } from "../../automation/core/identity";
 import { checkParameters, effectiveParameters, parseParamFlags, type ParameterDeclaration } from "../../automation/core/parameters";
-import { createProgress } from "../../automation/core/progress";
+import { createProgress, createTerminal } from "../../automation/core/progress";
 import { summaryStatus, type EnvironmentReport } from "../../automation/core/report";
 import { REPO_ROOT } from "../harness/pulumiMocks";
 
@@ -153,7 +153,21 @@ describe("progress", () => {
     progress.update({ status: "Executing", steps: steps("Executing") });
     progress.update({ status: "Executing", steps: steps("Succeeded", "Executing") });
     assert.ok(!out[0]!.includes("\x1b[2A"));
-    assert.ok(out[1]!.startsWith("\x1b[2A"), "moves up over the 2 lines drawn before");
+    assert.ok(out[1]!.startsWith("\x1b[2A\x1b[0J"), "moves up over the 2 lines drawn before and clears them");
     assert.match(out[1]!, /EvaluateModel\s+Processing\s+Executing/);
+  });
+
+  it("on a terminal: log lines go above the table, which is redrawn below them", () => {
+    const out: string[] = [];
+    const terminal = createTerminal({ isTTY: true, write: (s) => out.push(s) }, () => 0);
+    const progress = terminal.progress();
+    progress.update({ status: "Executing", steps: steps("Executing") });
+    terminal.log("[TrainModel] trained 50 rounds");
+    const written = out[1]!;
+    assert.ok(written.startsWith("\x1b[2A\x1b[0J[TrainModel] trained 50 rounds\n"), JSON.stringify(written));
+    assert.match(written, /trained 50 rounds\nexecution Executing[^\n]*\n  TrainModel\s+Training\s+Executing\n$/);
+    progress.done();
+    terminal.log("after");
+    assert.equal(out.at(-1), "after\n", "a finished table stays as it is");
   });
 });
