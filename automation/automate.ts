@@ -12,7 +12,7 @@ import { currentCommit } from "./core/identity";
 import { createTerminal } from "./core/progress";
 import { readDataSource } from "./data/source";
 import { pulumiStacks } from "./deploy/stack";
-import { localHome, prepareLocal } from "./local";
+import { localHome, openLocalRegistry, prepareLocal } from "./local";
 import { killRunningScripts } from "./local/childProcess";
 import { compileLocalPipeline } from "./local/localPipeline";
 import { policyPackDirectories } from "../policy/directories";
@@ -71,6 +71,7 @@ main(process.argv.slice(2), {
   openStack: pulumiStacks(repoRoot),
   aws: awsTarget,
   local: () => prepareLocal({ repoRoot, log: stderr }),
+  localRegistry: () => openLocalRegistry(repoRoot),
   localHome: localHome(repoRoot),
   compileLocalDefinition: () => prettyDefinition(compileLocalPipeline(repoRoot).compiled),
   loadData: (spec) => readDataSource(spec, { repoRoot, log: stderr, signal: interrupt.signal }),

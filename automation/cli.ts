@@ -16,6 +16,7 @@ import { destroy } from "./commands/destroy";
 import { describePromotion, describeVersion, historyTable, openRegistry, parseVersion, versionTable } from "./commands/models";
 import { parseStage } from "./core/lifecycle";
 import type { AwsTargetFactory, LocalTargetFactory } from "./commands/targets";
+import type { RegistryClient } from "./core/registry";
 import { up } from "./commands/up";
 
 export interface CliDeps {
@@ -31,6 +32,8 @@ export interface CliDeps {
   readonly openStack: OpenStack;
   readonly aws: AwsTargetFactory;
   readonly local: LocalTargetFactory;
+  /** The local registry alone (for `models --env local`: no Python, no compile). */
+  readonly localRegistry: () => { registry: RegistryClient; group: string; close(): void };
   readonly localHome: string;
   readonly compileLocalDefinition: () => string;
   readonly loadData: (spec: string | undefined) => Promise<DataSource>;

@@ -1,10 +1,10 @@
 /** `destroy --env <name>`: tear an environment down (prod, or any protected registry, only with --yes). */
-import * as fs from "node:fs";
 import { resourceNames } from "../../infra/naming";
 import { loadStackConfigFile, LOCAL_ENV } from "../core/environments";
 import { UsageError } from "../core/errors";
 import type { Log } from "../core/run";
 import type { OpenStack } from "../deploy/stack";
+import { destroyLocal } from "../local";
 import { describeChanges } from "./up";
 import type { AwsTargetFactory } from "./targets";
 
@@ -20,11 +20,7 @@ export interface DestroyDeps {
 
 export async function destroy(envName: string, yes: boolean, deps: DestroyDeps): Promise<void> {
   if (envName.includes(",")) throw new UsageError("destroy takes one environment at a time");
-  if (envName === LOCAL_ENV) {
-    if (!fs.existsSync(deps.localHome)) return deps.log(`nothing to destroy: ${deps.localHome} does not exist`);
-    fs.rmSync(deps.localHome, { recursive: true, force: true });
-    return deps.log(`removed the local store ${deps.localHome} (objects, executions and the local registry)`);
-  }
+  if (envName === LOCAL_ENV) return destroyLocal(deps.localHome, deps.log);
   const config = loadStackConfigFile(deps.repoRoot, envName);
   if ((envName === "prod" || config.registry.protect) && !yes) {
     throw new UsageError(`destroying "${envName}" deletes its pipeline, bucket and role: add --yes if you really mean it`);

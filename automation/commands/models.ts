@@ -5,7 +5,7 @@ import type { StageChange } from "../core/lifecycle";
 import { loadStackConfigFile, LOCAL_ENV } from "../core/environments";
 import { UsageError } from "../core/errors";
 import type { ModelVersionDetail, ModelVersionSummary, RegistryClient } from "../core/registry";
-import type { AwsTargetFactory, LocalTargetFactory } from "./targets";
+import type { AwsTargetFactory } from "./targets";
 
 export interface RegistrySelector {
   readonly env?: string;
@@ -33,7 +33,7 @@ export function localAuthor(env: NodeJS.ProcessEnv = process.env): string {
 
 export async function openRegistry(
   selector: RegistrySelector,
-  deps: { readonly repoRoot: string; readonly aws: AwsTargetFactory; readonly local: LocalTargetFactory },
+  deps: { readonly repoRoot: string; readonly aws: AwsTargetFactory; readonly localRegistry: () => { registry: RegistryClient; group: string; close(): void } },
 ): Promise<OpenedRegistry> {
   if (selector.env && selector.group) throw new UsageError("give either --env or --group, not both");
   if (selector.group) {
@@ -42,8 +42,8 @@ export async function openRegistry(
   }
   const env = selector.env ?? LOCAL_ENV;
   if (env === LOCAL_ENV) {
-    const target = await deps.local();
-    return { registry: target.registry, group: target.outputs.modelPackageGroupName ?? "local", author: async () => localAuthor(), close: () => target.close() };
+    const local = deps.localRegistry();
+    return { ...local, author: async () => localAuthor() };
   }
   if (selector.region) throw new UsageError("--region goes with --group; an environment's region comes from its Pulumi.<env>.yaml");
   const config = loadStackConfigFile(deps.repoRoot, env);

@@ -4,6 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../automation/cli";
+import { openDatabase } from "../../automation/local/store/database";
+import { ExecutionStore } from "../../automation/local/store/executions";
 import { OperationError, UsageError } from "../../automation/core/errors";
 import type { RunSummary } from "../../automation/core/report";
 import { World } from "./fakes";
@@ -328,11 +330,30 @@ describe("cli", () => {
       assert.ok(!world.calls.includes("delete-versions ml-pipeline-prod-titanic-xgboost"), "prod's versions are kept");
     });
 
-    it("destroys the local store", async () => {
-      fs.writeFileSync(path.join(world.home, "store.db"), "x");
+    it("destroys the local store and nothing else in its folder", async () => {
+      const db = openDatabase(world.home);
+      db.close();
+      fs.mkdirSync(path.join(world.home, "objects", "local"), { recursive: true });
+      fs.writeFileSync(path.join(world.home, "notes.txt"), "mine");
       assert.equal(await run("destroy", "--env", "local"), 0);
-      assert.ok(!fs.existsSync(world.home));
-      fs.mkdirSync(world.home);
+      assert.deepEqual(fs.readdirSync(world.home), ["notes.txt"]);
+      assert.match(world.stderr.at(-1)!, /other files there were kept: notes\.txt/);
+    });
+
+    it("refuses to destroy the local store while an execution runs", async () => {
+      const db = openDatabase(world.home);
+      new ExecutionStore(db, world.home).create({ id: "running1", pipelineName: "p", displayName: "d", clientToken: "t".repeat(32), parameters: {}, definitionSha256: "x" });
+      db.close();
+      assert.equal(await run("destroy", "--env", "local"), 2);
+      assert.match(world.stderr.at(-1)!, /is still running: stop it/);
+      assert.ok(fs.existsSync(path.join(world.home, "store.db")));
+    });
+
+    it("reads the local registry without preparing the local target (no Python, no compile)", async () => {
+      world.registry.add(1);
+      assert.equal(await run("models", "list"), 0);
+      assert.ok(world.calls.includes("open local registry"));
+      assert.ok(!world.calls.includes("prepare local"));
     });
   });
 

@@ -243,6 +243,10 @@ export class World {
       openStack,
       aws: (options) => this.awsTarget(options),
       local: async () => this.localTarget(),
+      localRegistry: () => {
+        this.calls.push("open local registry");
+        return { registry: this.registry, group: "ml-pipeline-local-titanic-xgboost", close: () => this.calls.push("close local registry") };
+      },
       localHome: this.home,
       compileLocalDefinition: () => '{"local": true}\n',
       loadData: async (spec) => {

@@ -156,6 +156,12 @@ export class ExecutionStore {
     };
   }
 
+  /** Executions still running (call after `recoverAbandoned`: what is left has a live owner). */
+  active(): { readonly id: string; readonly ownerPid: number; readonly ownerHost: string }[] {
+    const rows = this.db.prepare(`SELECT * FROM executions WHERE status IN ('Executing', 'Stopping')`).all() as ExecutionRow[];
+    return rows.map((r) => ({ id: r.id, ownerPid: r.owner_pid, ownerHost: r.owner_host }));
+  }
+
   /**
    * Marks Failed every active execution of this host whose owner process is gone, stops the scripts it
    * left running, and returns the ids it recovered. Safe to run from several processes at once.
