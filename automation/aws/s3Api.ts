@@ -2,6 +2,7 @@
 import {
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectVersionsCommand,
   PutObjectCommand,
   type HeadObjectCommandInput,
   type HeadObjectCommandOutput,
@@ -21,6 +22,8 @@ export interface S3Api {
   putObject(input: PutObjectCommandInput): Promise<PutObjectCommandOutput>;
   /** GetObject, the body read as UTF-8 text. */
   getText(input: GetTextInput): Promise<string>;
+  /** Whether the bucket holds any object version or delete marker (one ListObjectVersions call). */
+  holdsObjects(bucket: string, expectedBucketOwner?: string): Promise<boolean>;
 }
 
 export function s3Api(client: S3Client): S3Api {
@@ -31,6 +34,12 @@ export function s3Api(client: S3Client): S3Api {
       const output = await client.send(new GetObjectCommand({ ...input }));
       if (!output.Body) return "";
       return output.Body.transformToString("utf-8");
+    },
+    holdsObjects: async (bucket, expectedBucketOwner) => {
+      const output = await client.send(
+        new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: 1, ...(expectedBucketOwner ? { ExpectedBucketOwner: expectedBucketOwner } : {}) }),
+      );
+      return (output.Versions?.length ?? 0) + (output.DeleteMarkers?.length ?? 0) > 0;
     },
   };
 }

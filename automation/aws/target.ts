@@ -8,7 +8,7 @@ import type { AwsTarget, AwsTargetOptions } from "../commands/targets";
 import { OperationError, UsageError } from "../core/errors";
 import type { ObjectStore } from "../core/objectStore";
 import type { RegistryClient } from "../core/registry";
-import { credentialsError, describeAwsError } from "./awsErrors";
+import { credentialsError, describeAwsError, errorName, isNotFoundError } from "./awsErrors";
 import { createAwsClients, type AwsClientOptions, type AwsClients } from "./clients";
 import type { Clock } from "./clock";
 import { describeDeployedPipeline } from "./pipelineInfo";
@@ -72,6 +72,16 @@ export function createAwsTarget(settings: AwsTargetSettings = {}): ClosableAwsTa
         throw new UsageError(
           `the AWS credentials (${identity.Arn ?? "unknown identity"}) are for account ${identity.Account ?? "?"}, but this environment deploys to ${expectedAccountId}: switch AWS_PROFILE or the credentials, or correct ml-pipeline:accountId`,
         );
+      }
+    },
+
+    async bucketHoldsObjects(bucket: string): Promise<boolean> {
+      const { s3 } = await apis();
+      try {
+        return await s3.holdsObjects(bucket, settings.accountId);
+      } catch (error) {
+        if (isNotFoundError(error) || errorName(error) === "NoSuchBucket") return false;
+        throw credentialsError(error) ?? new OperationError(`cannot list bucket ${bucket} (s3:ListBucketVersions): ${describeAwsError(error)}`);
       }
     },
 

@@ -1,4 +1,5 @@
 /** `destroy --env <name>`: tear an environment down (prod, or any protected registry, only with --yes). */
+import { modelPackageGroupArn } from "../../infra/aws/arns";
 import { resourceNames } from "../../infra/naming";
 import { loadStackConfigFile, LOCAL_ENV } from "../core/environments";
 import { UsageError } from "../core/errors";
@@ -25,13 +26,22 @@ export async function destroy(envName: string, yes: boolean, deps: DestroyDeps):
   if ((envName === "prod" || config.registry.protect) && !yes) {
     throw new UsageError(`destroying "${envName}" deletes its pipeline, bucket and role: add --yes if you really mean it`);
   }
+  const names = resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region });
+  const group = modelPackageGroupArn({ partition: config.partition, region: config.region, accountId: config.accountId }, names.modelPackageGroup);
+  const aws = deps.aws({ region: config.region, deployRoleArn: config.deployRoleArn, accountId: config.accountId });
+  // Everything below acts on this environment's account only, and refuses before changing anything.
+  await aws.verifyCredentials(config.accountId);
   const stack = await deps.openStack(envName, { create: false });
-  const group = resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region }).modelPackageGroup;
+  if (!config.bucket.forceDestroy && (await aws.bucketHoldsObjects(names.bucket))) {
+    throw new UsageError(
+      `bucket ${names.bucket} still holds objects (data, code, models): destroy would delete the pipeline and the role and then stop at the bucket. Empty it (every version) first, or set ml-pipeline:bucket.forceDestroy: true and run up, then destroy`,
+    );
+  }
   if (config.registry.protect) {
     deps.log(`the model package group ${group} is protected (ml-pipeline:registry.protect): set it to false and run up first, or destroy will stop at it`);
   } else if (!config.registry.retainOnDelete && config.bucket.forceDestroy) {
     // A group that still holds versions cannot be deleted; a disposable env deletes its versions first.
-    const deleted = await deps.aws({ region: config.region, deployRoleArn: config.deployRoleArn, accountId: config.accountId }).deleteModelVersions(group);
+    const deleted = await aws.deleteModelVersions(group);
     deps.log(`deleted ${deleted} model version(s) from ${group}`);
   } else if (config.registry.retainOnDelete) {
     deps.log(`the model package group ${group} and its versions are kept (ml-pipeline:registry.retainOnDelete)`);

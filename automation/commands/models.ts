@@ -1,5 +1,6 @@
 /** `models list|describe|approve|reject`: the registry of `--env <name>` or `--group <name>`. */
 import * as os from "node:os";
+import { modelPackageGroupArn } from "../../infra/aws/arns";
 import { resourceNames } from "../../infra/naming";
 import type { StageChange } from "../core/lifecycle";
 import { loadStackConfigFile, LOCAL_ENV } from "../core/environments";
@@ -47,10 +48,13 @@ export async function openRegistry(
   }
   if (selector.region) throw new UsageError("--region goes with --group; an environment's region comes from its Pulumi.<env>.yaml");
   const config = loadStackConfigFile(deps.repoRoot, env);
-  // The group name follows from the config alone (naming.ts): no Pulumi CLI needed to read a registry.
-  const group = resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region }).modelPackageGroup;
+  // The group follows from the config alone (naming.ts): no Pulumi CLI needed to use a registry. It is
+  // addressed by ARN, in the account the credentials are checked to be for: never a same-named group elsewhere.
+  const name = resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region }).modelPackageGroup;
   const aws = deps.aws({ region: config.region, deployRoleArn: config.deployRoleArn, accountId: config.accountId });
-  return { registry: aws.registry(group), group, author: () => aws.callerArn(), close: () => undefined };
+  await aws.verifyCredentials(config.accountId);
+  const arn = modelPackageGroupArn({ partition: config.partition, region: config.region, accountId: config.accountId }, name);
+  return { registry: aws.registry(arn), group: name, author: () => aws.callerArn(), close: () => undefined };
 }
 
 export function parseVersion(text: string | undefined): number | undefined {

@@ -13,6 +13,8 @@ export interface AwsTarget {
   pipeline(pipelineName: string): Promise<{ readonly declarations: ParameterDeclaration[]; readonly definitionSha256: string }>;
   run(pipelineName: string, request: RunRequest): Promise<RunOutcome>;
   registry(groupName: string): RegistryClient;
+  /** Whether a bucket still holds objects (any version); false when it does not exist. */
+  bucketHoldsObjects(bucket: string): Promise<boolean>;
   /** The caller's identity ARN (who made a registry change). */
   callerArn(): Promise<string>;
   /** Deletes every version in a group (before destroying a disposable environment). */

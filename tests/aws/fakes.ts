@@ -306,6 +306,11 @@ export class FakeS3 implements S3Api {
     return found.body;
   }
 
+  async holdsObjects(bucket: string) {
+    this.enter("holdsObjects", bucket);
+    return [...this.objects.keys()].some((k) => k.startsWith(`${bucket}/`));
+  }
+
   putText(uri: string, body: string): void {
     const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri)!;
     this.objects.set(`${bucket}/${key}`, { body, metadata: {} });

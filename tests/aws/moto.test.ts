@@ -45,6 +45,7 @@ function countingS3(inner: S3Api): S3Api & { puts: number } {
     puts: 0,
     headObject: inner.headObject,
     getText: inner.getText,
+    holdsObjects: inner.holdsObjects,
     putObject: (input: Parameters<S3Api["putObject"]>[0]) => {
       counter.puts++;
       return inner.putObject(input);
@@ -78,6 +79,12 @@ describe("AWS driver against moto", function () {
   });
 
   describe("S3ObjectStore staging", () => {
+    it("tells whether a bucket still holds object versions (destroy's precheck), with the real ListObjectVersions", async () => {
+      assert.equal(await s3.holdsObjects(BUCKET), false);
+      await clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "data/x.csv", Body: "a" }));
+      assert.equal(await s3.holdsObjects(BUCKET), true);
+    });
+
     it("uploads with the content hash, skips unchanged content and re-uploads changed content", async () => {
       const counting = countingS3(s3);
       const store = new S3ObjectStore({ s3: counting, bucket: BUCKET, expectedBucketOwner: MOTO_ACCOUNT_ID });
@@ -347,7 +354,9 @@ describe("AWS driver against moto", function () {
         assert.equal(await store.contentSha256("data/a.csv"), undefined);
         await store.put("data/a.csv", Buffer.from("hello"), "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", "text/csv");
         assert.equal(await store.contentSha256("data/a.csv"), "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
-        assert.ok((await aws.declarations("ml-dev-training")).some((d) => d.name === "AccuracyThreshold" && d.type === "Float"));
+        const deployed = await aws.pipeline("ml-dev-training");
+        assert.ok(deployed.declarations.some((d) => d.name === "AccuracyThreshold" && d.type === "Float"));
+        assert.match(deployed.definitionSha256, /^[0-9a-f]{64}$/);
         const registry = aws.registry(GROUP);
         assert.deepEqual((await registry.list()).map((v) => v.version), [2, 1]);
         assert.equal((await registry.setApproval(2, "Approved", "ok")).changed, true);

@@ -242,7 +242,8 @@ describe("cli", () => {
 
     it("reads an AWS env's group from its config, or a group by name in a region", async () => {
       assert.equal(await run("models", "list", "--env", "dev"), 0);
-      assert.ok(world.calls.includes("registry ml-pipeline-dev-titanic-xgboost us-east-1"));
+      assert.ok(world.calls.includes("verify 111111111111"), "the credentials are checked to be the env's account");
+      assert.ok(world.calls.includes("registry arn:aws:sagemaker:us-east-1:111111111111:model-package-group/ml-pipeline-dev-titanic-xgboost us-east-1"), "addressed by ARN");
       assert.equal(await run("models", "list", "--group", "team-models", "--region", "eu-west-1", "--json"), 0);
       assert.ok(world.calls.includes("registry team-models eu-west-1"));
       assert.equal((JSON.parse(world.stdout.at(-1)!) as unknown[]).length, 2);
@@ -324,10 +325,21 @@ describe("cli", () => {
 
     it("destroys a disposable env after emptying its registry, and prod only with --yes", async () => {
       assert.equal(await run("destroy", "--env", "dev"), 0);
-      assert.deepEqual(world.calls.filter((c) => /^(delete-versions|destroy) /.test(c)), ["delete-versions ml-pipeline-dev-titanic-xgboost", "destroy dev"]);
+      assert.deepEqual(world.calls.filter((c) => /^(verify|delete-versions|destroy) /.test(c)), [
+        "verify 111111111111",
+        "delete-versions arn:aws:sagemaker:us-east-1:111111111111:model-package-group/ml-pipeline-dev-titanic-xgboost",
+        "destroy dev",
+      ]);
       assert.equal(await run("destroy", "--env", "prod", "--yes"), 0);
       assert.ok(world.calls.includes("destroy prod"));
       assert.ok(!world.calls.includes("delete-versions ml-pipeline-prod-titanic-xgboost"), "prod's versions are kept");
+    });
+
+    it("refuses to destroy an env whose bucket still holds objects (without forceDestroy), before changing anything", async () => {
+      world.nonEmptyBuckets.add("ml-pipeline-staging-222222222222-us-east-1");
+      assert.equal(await run("destroy", "--env", "staging"), 2);
+      assert.match(world.stderr.at(-1)!, /still holds objects/);
+      assert.ok(!world.calls.some((c) => c.startsWith("destroy ") || c.startsWith("delete-versions")));
     });
 
     it("destroys the local store and nothing else in its folder", async () => {

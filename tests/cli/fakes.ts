@@ -150,6 +150,8 @@ export class World {
   upFailures: Record<string, Error> = {};
   /** Called inside a stack's up (e.g. to send a signal mid-deploy). */
   duringUp?: () => void;
+  /** Buckets that still hold objects (destroy's precheck). */
+  readonly nonEmptyBuckets = new Set<string>();
   /** Stacks that do not exist in the backend yet. */
   readonly missingStacks = new Set<string>();
   /** Errors thrown by the AWS target's run or object store, per pipeline/bucket. */
@@ -203,6 +205,10 @@ export class World {
         return this.registry;
       },
       callerArn: async () => "arn:aws:sts::111111111111:assumed-role/ci/run-7",
+      bucketHoldsObjects: async (bucket) => {
+        this.calls.push(`holds-objects ${bucket}`);
+        return this.nonEmptyBuckets.has(bucket);
+      },
       deleteModelVersions: async (group) => {
         this.calls.push(`delete-versions ${group}`);
         return 2;

@@ -33,6 +33,7 @@ export const OPERATIONS: Readonly<Record<string, Authorization>> = {
   "s3:PutObject": { actions: ["s3:PutObject"], resource: "object" },
   "s3:DeleteObject": { actions: ["s3:DeleteObject"], resource: "object" },
   "s3:ListObjectsV2": { actions: ["s3:ListBucket"], resource: "bucket" },
+  "s3:ListObjectVersions": { actions: ["s3:ListBucketVersions"], resource: "bucket" },
   "s3:HeadBucket": { actions: ["s3:ListBucket"], resource: "bucket" },
   "s3:GetBucketLocation": { actions: ["s3:GetBucketLocation"], resource: "bucket" },
   // STS
