@@ -47,8 +47,22 @@ export async function ensurePythonEnv(options: PythonEnvOptions): Promise<string
   const wanted = requirementFiles(options);
   const stamp = path.join(venv, ".ml-pipeline-requirements.json");
   const stampValue = JSON.stringify(Object.fromEntries(wanted.map((f) => [path.basename(f), sha256(f)])));
-  if (fs.existsSync(python) && fs.existsSync(stamp) && stampCovers(fs.readFileSync(stamp, "utf8"), stampValue)) return python;
+  const ready = () => fs.existsSync(python) && fs.existsSync(stamp) && stampCovers(fs.readFileSync(stamp, "utf8"), stampValue);
+  if (ready()) return python;
 
+  // Two first runs at once must not build into the same venv: one builds, the other waits for it.
+  const release = await lockVenv(`${venv}.lock`, options.log);
+  try {
+    if (ready()) return python;
+    await buildVenv(venv, python, wanted, options);
+    fs.writeFileSync(stamp, stampValue);
+    return python;
+  } finally {
+    release();
+  }
+}
+
+async function buildVenv(venv: string, python: string, wanted: readonly string[], options: PythonEnvOptions): Promise<void> {
   const basePython = findBasePython();
   if (!fs.existsSync(python)) {
     options.log(`creating the Python environment in ${path.relative(process.cwd(), venv) || venv} (first run only)…`);
@@ -63,8 +77,36 @@ export async function ensurePythonEnv(options: PythonEnvOptions): Promise<string
     options.log,
     "pip install failed (see the lines above); check the network access to PyPI",
   );
-  fs.writeFileSync(stamp, stampValue);
-  return python;
+}
+
+/** An exclusive lock file holding the owner's pid; a lock whose owner died is taken over. */
+export async function lockVenv(file: string, log: (line: string) => void): Promise<() => void> {
+  let told = false;
+  for (;;) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+      return () => fs.rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const owner = Number(fs.readFileSync(file, "utf8").trim());
+    if (!Number.isInteger(owner) || owner <= 0 || !alive(owner)) {
+      fs.rmSync(file, { force: true });
+      continue;
+    }
+    if (!told) log(`waiting for another ml-pipeline process (pid ${owner}) to finish building .venv/…`);
+    told = true;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 function requirementFiles(options: PythonEnvOptions): string[] {
@@ -85,13 +127,24 @@ function stampCovers(existing: string, wanted: string): boolean {
   }
 }
 
-function findBasePython(): string {
-  for (const candidate of ["python3", "python"]) {
-    const probe = spawnSync(candidate, ["-c", "import sys; print(sys.version_info >= (3, 9))"], { encoding: "utf8" });
-    if (!probe.error && probe.stdout.trim() === "True") return candidate;
+/**
+ * The pins follow the SageMaker XGBoost 1.7-1 container (numpy 1.24, pandas 1.5, scipy 1.9), whose wheels
+ * exist for Python 3.9 to 3.11 only: newer interpreters cannot install them.
+ */
+export const SUPPORTED_PYTHONS = ["3.11", "3.10", "3.9"] as const;
+
+export function findBasePython(): string {
+  const seen: string[] = [];
+  for (const candidate of [...SUPPORTED_PYTHONS.map((v) => `python${v}`), "python3", "python"]) {
+    const probe = spawnSync(candidate, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], { encoding: "utf8" });
+    if (probe.error || probe.status !== 0) continue;
+    const version = probe.stdout.trim();
+    if ((SUPPORTED_PYTHONS as readonly string[]).includes(version)) return candidate;
+    seen.push(`${candidate} is ${version}`);
   }
   throw new PythonEnvError(
-    "Python 3.9 or newer was not found on PATH: install it (Debian/Ubuntu: apt-get install python3 python3-venv; macOS: brew install python) or set PYTHON to an interpreter that has training/requirements.txt installed",
+    `Python 3.9, 3.10 or 3.11 was not found on PATH${seen.length ? ` (${seen.join(", ")})` : ""}: the training requirements match the SageMaker XGBoost 1.7-1 container and have no wheels for newer Pythons. ` +
+      "Install one (Debian/Ubuntu: apt-get install python3.11 python3.11-venv; macOS: brew install python@3.11; or pyenv) or set PYTHON to an interpreter that has training/requirements.txt installed",
   );
 }
 

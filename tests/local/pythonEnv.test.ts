@@ -1,0 +1,64 @@
+/** Finding a Python the pinned requirements can install into, and building .venv/ once when two runs start together. */
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { UsageError } from "../../automation/core/errors";
+import { findBasePython, lockVenv } from "../../automation/local/pythonEnv";
+
+describe("python environment", () => {
+  let dir: string;
+  let savedPath: string | undefined;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pyenv-"));
+    savedPath = process.env.PATH;
+  });
+  afterEach(() => {
+    process.env.PATH = savedPath;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const fakePython = (name: string, version: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, `#!/bin/sh\necho ${version}\n`, { mode: 0o755 });
+  };
+
+  it("prefers a supported versioned interpreter over a newer python3", () => {
+    fakePython("python3", "3.13");
+    fakePython("python3.10", "3.10");
+    process.env.PATH = dir;
+    assert.equal(findBasePython(), "python3.10");
+  });
+
+  it("refuses interpreters the pinned wheels do not exist for, naming what it found and the fix (exit 2)", () => {
+    fakePython("python3", "3.12");
+    fakePython("python", "2.7");
+    process.env.PATH = dir;
+    assert.throws(
+      () => findBasePython(),
+      (e: unknown) => e instanceof UsageError && /Python 3\.9, 3\.10 or 3\.11 was not found on PATH \(python3 is 3\.12, python is 2\.7\)/.test(e.message) && /PYTHON=|set PYTHON/.test(e.message),
+    );
+  });
+
+  it("lets one process build .venv while another waits, and takes over a lock whose owner died", async () => {
+    const lock = path.join(dir, ".venv.lock");
+    const release = await lockVenv(lock, () => undefined);
+    const lines: string[] = [];
+    let second = false;
+    const waiting = lockVenv(lock, (l) => lines.push(l)).then((r) => {
+      second = true;
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(second, false, "the second waits while the first holds the lock");
+    assert.match(lines[0]!, new RegExp(`waiting for another ml-pipeline process \\(pid ${process.pid}\\)`));
+    release();
+    (await waiting)();
+    assert.equal(second, true);
+    fs.writeFileSync(lock, "999999999");
+    const stale = await lockVenv(lock, () => undefined);
+    assert.equal(fs.readFileSync(lock, "utf8"), String(process.pid), "a dead owner's lock is taken over");
+    stale();
+    assert.equal(fs.existsSync(lock), false);
+  });
+});
