@@ -5,6 +5,11 @@ Writes  $SM_MODEL_DIR/xgboost-model.json  (XGBoost save_model, JSON)
         $SM_MODEL_DIR/preprocessing.json  (feature encoder, options, schema)
         $SM_OUTPUT_DATA_DIR/training_summary.json (if that variable is set)
 
+With --checkpoint_dir (default /opt/ml/checkpoints when that directory
+exists: SageMaker CheckpointConfig's LocalPath) the booster is checkpointed
+every --checkpoint_every rounds and a run with the same fingerprint resumes
+from it; see README.md "Checkpoints".
+
 Hyperparameters arrive as `--key value` arguments (the container JSON-decodes
 each value and passes its str()) and as SM_HP_<KEY> variables; an option
 missing from the command line is taken from SM_HP_<KEY>, then from
@@ -40,7 +45,28 @@ def build_parser():
                    help="output directory (default $SM_MODEL_DIR)")
     p.add_argument("--train_dir", "--train", dest="train_dir", default=None,
                    help="directory of the training file (default $SM_CHANNEL_TRAIN)")
+    p.add_argument("--checkpoint_dir", "--checkpoint-dir", dest="checkpoint_dir", default=None,
+                   help="checkpoint directory (default %s if it exists, else no checkpoints; '' = off)"
+                   % tm.DEFAULT_CHECKPOINT_DIR)
+    p.add_argument("--checkpoint_every", "--checkpoint-every", dest="checkpoint_every", default=None,
+                   help="checkpoint every N boosting rounds (default %d)" % tm.DEFAULT_CHECKPOINT_EVERY)
     return p
+
+
+def checkpoint_settings(args, environ):
+    """(directory or None, every). Explicit values: command line, then SM_HP_*."""
+    directory = args.checkpoint_dir
+    if directory is None:
+        directory = environ.get("SM_HP_CHECKPOINT_DIR")
+    every = args.checkpoint_every
+    if every is None:
+        every = environ.get("SM_HP_CHECKPOINT_EVERY")
+    every = tm.DEFAULT_CHECKPOINT_EVERY if every is None else tm.parse_int("checkpoint_every", every, 1)
+    if directory is None:
+        directory = tm.DEFAULT_CHECKPOINT_DIR if os.path.isdir(tm.DEFAULT_CHECKPOINT_DIR) else None
+    else:
+        directory = tm._unquote(str(directory)) or None
+    return directory, every
 
 
 def collect_options(args, environ):
@@ -58,6 +84,7 @@ def train(argv, environ=None):
     environ = os.environ if environ is None else environ
     args = build_parser().parse_args(argv)
     options = collect_options(args, environ)
+    checkpoint_dir, checkpoint_every = checkpoint_settings(args, environ)
     schema = load_schema()
     _, _, ignored = FeatureEncoder.check_options(schema, options["feature_columns"],
                                                  options["categorical_columns"])
@@ -77,9 +104,13 @@ def train(argv, environ=None):
     check_inputs_present(schema, options["feature_columns"], columns, "training file %s" % path)
 
     import xgboost as xgb
-    booster, encoder, kept_frame, kept_target, dropped = tm.fit(frame, target, schema, options, xgb=xgb)
+    data_sha256 = tm.file_sha256(path)
+    checkpoint = tm.Checkpointer(checkpoint_dir, checkpoint_every, data_sha256) if checkpoint_dir else None
+    booster, encoder, kept_frame, kept_target, dropped = tm.fit(frame, target, schema, options, xgb=xgb,
+                                                                checkpoint=checkpoint)
     rows = len(kept_frame)
-    metadata = tm.build_metadata(options, encoder, schema, rows, dropped, kept_target, path, xgb.__version__)
+    metadata = tm.build_metadata(options, encoder, schema, rows, dropped, kept_target, path, xgb.__version__,
+                                 data_sha256=data_sha256)
     tm.save_model_dir(model_dir, booster, metadata)
 
     if ignored:
@@ -88,6 +119,8 @@ def train(argv, environ=None):
           % (options["num_round"], rows, dropped, len(encoder.model_features), ", ".join(encoder.model_features)))
     print("hyperparameters: %s" % json.dumps(dict((k, options[k]) for k in tm.BOOSTER_KEYS), sort_keys=True))
     print("model written to %s" % os.path.abspath(model_dir))
+    if checkpoint is not None:
+        checkpoint.finish()  # only once the model is safely written
 
     output_dir = environ.get("SM_OUTPUT_DATA_DIR")
     if output_dir:

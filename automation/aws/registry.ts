@@ -9,9 +9,21 @@ import { credentialsError, describeAwsError, errorName, isNotFoundError } from "
 import { approvalStatusOf, describeModelVersion, isModelPackageGroupArn, modelPackageVersionArn } from "./modelPackage";
 import type { S3Api } from "./s3Api";
 import type { SageMakerApi } from "./sagemakerApi";
-import { lifeCycleFor, stageChangeEntry, stageChangesOf } from "./stageHistory";
+import { lifeCycleFor, STAGE_CHANGE_PREFIX, stageChangeEntry, stageChangesOf } from "./stageHistory";
 
 const PAGE_SIZE = 100;
+/** SageMaker keeps at most 50 customer metadata entries per version. */
+const MAX_METADATA = 50;
+
+/** The oldest stage-change entries to remove so that one more entry fits. */
+export function historyToDrop(metadata: Readonly<Record<string, string>>): string[] {
+  const excess = Object.keys(metadata).length + 1 - MAX_METADATA;
+  if (excess <= 0) return [];
+  return Object.keys(metadata)
+    .filter((k) => k.startsWith(STAGE_CHANGE_PREFIX))
+    .sort()
+    .slice(0, excess);
+}
 const MAX_PAGES = 1000;
 export const MAX_REASON_LENGTH = 1024;
 
@@ -63,21 +75,37 @@ export class SageMakerRegistry implements RegistryClient {
       }),
     );
     const changes = planPromotion(versions, { version, to: stage, ...(reason ? { reason } : {}), ...author });
-    const arns = new Map(versions.map((v) => [v.version, v.arn]));
+    const byVersion = new Map(versions.map((v) => [v.version, v]));
     // In order: the previous Production version is archived before the new one enters, never two at once.
     for (const change of changes) {
       const [key, value] = stageChangeEntry(change);
+      const current = byVersion.get(change.version)!;
+      const makeRoom = historyToDrop(current.metadata);
+      if (makeRoom.length > 0) this.options.log?.(`warning: version ${change.version} keeps ${MAX_METADATA} metadata entries at most: dropping its oldest stage changes (${makeRoom.join(", ")})`);
       try {
         await this.options.sagemaker.updateModelPackage({
-          ModelPackageArn: arns.get(change.version)!,
+          ModelPackageArn: current.arn,
           ModelLifeCycle: lifeCycleFor(change),
           CustomerMetadataProperties: { [key]: value },
+          ...(makeRoom.length > 0 ? { CustomerMetadataPropertiesToRemove: makeRoom } : {}),
         });
       } catch (error) {
         throw this.failure(`move version ${change.version} to ${change.to} in`, error, "sagemaker:UpdateModelPackage");
       }
     }
+    if (stage === "Production" && changes.length > 0) await this.checkOneInProduction(version);
     return changes;
+  }
+
+  /** SageMaker has no transaction across versions: after a promotion, make sure no concurrent one left two in Production. */
+  private async checkOneInProduction(promoted: number): Promise<void> {
+    const inProduction = (await this.list()).filter((v) => v.stage === "Production").map((v) => v.version);
+    if (inProduction.length > 1) {
+      throw new OperationError(
+        `versions ${inProduction.join(" and ")} of model package group ${this.name()} are both in Production (another promotion ran at the same time): ` +
+          `promote the one that should serve again (\`models promote --version <n> --stage Production\`) to archive the others; version ${promoted} was promoted by this command`,
+      );
+    }
   }
 
   async history(): Promise<StageChange[]> {

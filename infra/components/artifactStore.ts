@@ -90,6 +90,14 @@ export class ArtifactStore extends pulumi.ComponentResource {
             filter: {},
             noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays },
           },
+          {
+            // A finished training job deletes its own spot checkpoints; these are left by jobs that failed
+            // and were never retried with the same inputs.
+            id: "expire-stale-checkpoints",
+            status: "Enabled",
+            filter: { prefix: "artifacts/checkpoints/" },
+            expiration: { days: 7 },
+          },
         ],
       },
       { ...child, dependsOn: [versioning] },

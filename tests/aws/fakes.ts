@@ -256,6 +256,7 @@ export class FakeSageMaker implements SageMakerApi {
     if (input.ModelLifeCycle) found.ModelLifeCycle = input.ModelLifeCycle;
     // Customer metadata is merged (CustomerMetadataPropertiesToRemove removes keys), as SageMaker documents it.
     if (input.CustomerMetadataProperties) found.CustomerMetadataProperties = { ...found.CustomerMetadataProperties, ...input.CustomerMetadataProperties };
+    for (const key of input.CustomerMetadataPropertiesToRemove ?? []) delete found.CustomerMetadataProperties?.[key];
     return { ModelPackageArn: input.ModelPackageArn };
   }
 

@@ -1,7 +1,7 @@
 /** Lifecycle stages on SageMaker: ModelLifeCycle for the current stage, customer metadata for the history. */
 import { strict as assert } from "node:assert";
 import type { DescribeModelPackageOutput, ModelPackageSummary, UpdateModelPackageInput } from "@aws-sdk/client-sagemaker";
-import { SageMakerRegistry } from "../../automation/aws/registry";
+import { historyToDrop, SageMakerRegistry } from "../../automation/aws/registry";
 import { lifeCycleFor, stageChangeEntry, stageChangesOf } from "../../automation/aws/stageHistory";
 import { UsageError } from "../../automation/core/errors";
 import type { ApprovalStatus } from "../../automation/core/report";
@@ -73,6 +73,25 @@ describe("SageMakerRegistry lifecycle", () => {
     await registry.promote(1, "Production", undefined, { by, at: "2026-02-01T00:00:00.000Z" });
     await assert.rejects(registry.setApproval(1, "Rejected"), /is in Production and cannot be rejected there/);
     assert.equal(sagemaker.count("updateModelPackage"), 1);
+  });
+
+  it("a concurrent promotion that left two versions in Production is reported, naming them", async () => {
+    const { sagemaker, registry, packages } = world(["Approved", "Approved"]);
+    // Another process promoted version 1 between this command's read and its write.
+    sagemaker.hook = (method) => {
+      if (method === "updateModelPackage" && !packages[0]!.ModelLifeCycle) packages[0]!.ModelLifeCycle = { Stage: "Production", StageStatus: "Active" };
+    };
+    await assert.rejects(registry.promote(2, "Production", undefined, { by, at: "2026-02-01T00:00:00.000Z" }), /versions 2 and 1 of model package group "ml-dev-models" are both in Production/);
+  });
+
+  it("drops a version's oldest stage changes when its 50 metadata entries are full", async () => {
+    const full = Object.fromEntries([...Array.from({ length: 46 }, (_, i) => [`param:${i}`, "x"]), ...["01", "02", "03", "04"].map((d) => [`stage-change:2026-01-${d}T00:00:00.000Z`, "from=none to=Staging by=x reason="])]);
+    assert.deepEqual(historyToDrop(full), ["stage-change:2026-01-01T00:00:00.000Z"]);
+    assert.deepEqual(historyToDrop({ a: "1" }), []);
+    const { sagemaker, registry, packages } = world(["Approved"]);
+    packages[0]!.CustomerMetadataProperties = full;
+    await registry.promote(1, "Staging", undefined, { by, at: "2026-02-01T00:00:00.000Z" });
+    assert.deepEqual(sagemaker.inputs<UpdateModelPackageInput>("updateModelPackage")[0]!.CustomerMetadataPropertiesToRemove, ["stage-change:2026-01-01T00:00:00.000Z"]);
   });
 
   it("moving a version to its own stage calls nothing", async () => {

@@ -91,6 +91,8 @@ for (const stack of ["dev", "staging", "prod"]) {
       assert.deepEqual(byId["abort-incomplete-multipart-uploads"]!.abortIncompleteMultipartUpload, {
         daysAfterInitiation: config.bucket.abortIncompleteMultipartUploadDays,
       });
+      assert.deepEqual(byId["expire-stale-checkpoints"]!.filter, { prefix: "artifacts/checkpoints/" });
+      assert.deepEqual(byId["expire-stale-checkpoints"]!.expiration, { days: 7 });
       for (const r of rules) assert.equal(r.status, "Enabled");
     });
 
