@@ -6,6 +6,7 @@
  * `StackConfig` or throws ONE `ConfigError` that lists every bad key, what was given and what is allowed,
  * before any resource is declared.
  */
+import { ISO_DURATION, TAG_CHARACTERS } from "./aws/patterns";
 import { REGIONS, regionFacts, type AwsPartition } from "./aws/regions";
 import { ENV_MAX_LENGTH, PREFIX_MAX_LENGTH, SEGMENT_PATTERN } from "./naming";
 
@@ -118,8 +119,6 @@ const ACCOUNT_ID = /^\d{12}$/;
 const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
 // Graviton families (c6g, m7g, r8gd, ...): the XGBoost 1.7-1 image is x86-only.
 const GRAVITON_INSTANCE_TYPE = /^ml\.[a-z]+\d+g[a-z]*\./;
-const ISO_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
-const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 // A key ARN, not an alias: IAM grants on a key ARN do not cover its aliases.
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
@@ -170,7 +169,7 @@ export function parseStackConfig(values: Readonly<Record<string, unknown>>, stac
   });
   const owner = r.string(k("owner"), {
     required: true,
-    check: (v) => v.length >= 1 && v.length <= 256 && TAG_CHARS.test(v),
+    check: (v) => v.length >= 1 && v.length <= 256 && TAG_CHARACTERS.test(v),
     allowed: "the accountable team or person (an AWS tag value: at most 256 letters, digits, spaces and _.:/=+-@)",
   });
   const tags = r.tags(k("tags"));
@@ -412,9 +411,9 @@ class Reader {
     for (const [tag, tagValue] of entries) {
       if ((REQUIRED_TAG_KEYS as readonly string[]).includes(tag)) {
         this.problem(`${key}.${tag}`, tagValue, `no "${tag}" tag here: the project sets project/env/owner itself (use ${PROJECT}:owner or ${PROJECT}:env)`);
-      } else if (tag.length < 1 || tag.length > 128 || !TAG_CHARS.test(tag) || tag.toLowerCase().startsWith("aws:")) {
+      } else if (tag.length < 1 || tag.length > 128 || !TAG_CHARACTERS.test(tag) || tag.toLowerCase().startsWith("aws:")) {
         this.problem(`${key}.${tag}`, tag, "a tag key of 1-128 letters, digits, spaces and _.:/=+-@, not starting with aws:");
-      } else if (typeof tagValue !== "string" || tagValue.length > 256 || !TAG_CHARS.test(tagValue)) {
+      } else if (typeof tagValue !== "string" || tagValue.length > 256 || !TAG_CHARACTERS.test(tagValue)) {
         this.problem(`${key}.${tag}`, tagValue, "a string tag value of at most 256 letters, digits, spaces and _.:/=+-@");
       }
     }

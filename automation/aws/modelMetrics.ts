@@ -3,10 +3,11 @@
  * points at (SageMaker's binary-classification format, `{"binary_classification_metrics": {"accuracy":
  * {"value": 0.81, ...}, ...}}`).
  */
+import { metricsOfReport } from "../core/metrics";
 import type { ModelMetrics } from "../core/report";
 import type { S3Api } from "./s3Api";
 
-export const METRIC_NAMES = ["accuracy", "auc", "f1", "precision", "recall"] as const;
+export { METRIC_NAMES } from "../core/metrics";
 
 export interface S3Location {
   readonly bucket: string;
@@ -19,21 +20,13 @@ export function parseS3Uri(uri: string): S3Location | undefined {
   return match ? { bucket: match[1]!, key: match[2]! } : undefined;
 }
 
-/** The five scalar metrics; a metric missing or not a finite number (e.g. "NaN") is left out. Bad JSON -> {}. */
+/** The five scalar metrics of a report's JSON text; bad JSON -> {}. */
 export function parseModelQualityMetrics(text: string): ModelMetrics {
-  let document: unknown;
   try {
-    document = JSON.parse(text);
+    return metricsOfReport(JSON.parse(text));
   } catch {
     return {};
   }
-  const section = field(document, "binary_classification_metrics");
-  const metrics: Record<string, number> = {};
-  for (const name of METRIC_NAMES) {
-    const value = field(field(section, name), "value");
-    if (typeof value === "number" && Number.isFinite(value)) metrics[name] = value;
-  }
-  return metrics;
 }
 
 export type MetricsResult = { readonly metrics: ModelMetrics; readonly problem?: undefined } | { readonly metrics: ModelMetrics; readonly problem: string };
@@ -51,8 +44,4 @@ export async function readModelMetrics(s3: S3Api, uri: string | undefined, expec
     const name = error instanceof Error ? error.name : "Error";
     return { metrics: {}, problem: `cannot read ${uri} (${name})` };
   }
-}
-
-function field(value: unknown, name: string): unknown {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined;
 }

@@ -8,13 +8,13 @@
  * the version's `ModelLifeCycle.StageDescription` while it is in that stage.
  */
 import type { ModelLifeCycle } from "@aws-sdk/client-sagemaker";
+import { NOT_A_TAG_CHARACTER } from "../../infra/aws/patterns";
 import { STAGES, type Stage, type StageChange } from "../core/lifecycle";
 
 export const STAGE_CHANGE_PREFIX = "stage-change:";
 const MAX_VALUE = 256;
-const NOT_ALLOWED = /[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu;
 
-const clean = (text: string) => text.replace(NOT_ALLOWED, " ").replace(/\s+/g, " ").trim();
+const clean = (text: string) => text.replace(NOT_A_TAG_CHARACTER, " ").replace(/\s+/g, " ").trim();
 
 export function stageChangeEntry(change: StageChange): [string, string] {
   const head = `from=${change.from ?? "none"} to=${change.to} by=${clean(change.by).replace(/ /g, "_")} reason=`;

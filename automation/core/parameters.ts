@@ -45,22 +45,31 @@ export function checkParameters(overrides: Readonly<Record<string, string>>, dec
   return normalised;
 }
 
-function checkValue(d: ParameterDeclaration, value: string): string | { problem: string } {
+/**
+ * A parameter's text (a `--param` value or a default) as the typed value SageMaker will use, or what is
+ * wrong with it. One parser for the CLI's checks and the local target's interpreter.
+ */
+export function typedParameterValue(d: ParameterDeclaration, value: string): string | number | boolean | { problem: string } {
   const bad = (allowed: string) => ({ problem: `${d.name}=${JSON.stringify(value)} is not ${allowed} (${d.name} is ${d.type === "Integer" ? "an" : "a"} ${d.type})` });
   if (value.length > 1024) return { problem: `${d.name} is longer than 1024 characters, the most SageMaker accepts` };
   switch (d.type) {
     case "Integer":
-      return /^[+-]?\d+$/.test(value.trim()) && Number.isSafeInteger(Number(value)) ? String(Number(value)) : bad("an integer");
+      return /^[+-]?\d+$/.test(value.trim()) && Number.isSafeInteger(Number(value)) ? Number(value) : bad("an integer");
     case "Float": {
       const n = Number(value);
-      return value.trim() !== "" && Number.isFinite(n) ? String(n) : bad("a number");
+      return value.trim() !== "" && Number.isFinite(n) ? n : bad("a number");
     }
     case "Boolean":
-      return /^(true|false)$/i.test(value.trim()) ? value.trim().toLowerCase() : bad("true or false");
+      return /^(true|false)$/i.test(value.trim()) ? value.trim().toLowerCase() === "true" : bad("true or false");
     case "String":
       if (d.enumValues && !d.enumValues.includes(value)) return bad(`one of ${d.enumValues.join(", ")}`);
       return value;
   }
+}
+
+function checkValue(d: ParameterDeclaration, value: string): string | { problem: string } {
+  const typed = typedParameterValue(d, value);
+  return typeof typed === "object" ? typed : String(typed);
 }
 
 /** The value every parameter will have in the execution: defaults, then overrides. */

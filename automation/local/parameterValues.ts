@@ -1,29 +1,17 @@
 /** Typed parameter values of one execution: the definition's defaults, then the `--param` overrides. */
 import { UsageError } from "../core/errors";
+import { typedParameterValue } from "../core/parameters";
 import { describeJson, isJsonObject, type Json } from "./json";
 import type { ParameterValue } from "./evaluate";
 
 const TYPES = ["String", "Integer", "Float", "Boolean"] as const;
 type ParameterType = (typeof TYPES)[number];
 
-function parse(name: string, type: ParameterType, text: string): ParameterValue {
-  switch (type) {
-    case "String":
-      return text;
-    case "Integer": {
-      const n = Number(text);
-      if (!/^[+-]?\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`parameter ${name}=${JSON.stringify(text)} is not an integer`);
-      return n;
-    }
-    case "Float": {
-      const n = Number(text);
-      if (text.trim() === "" || !Number.isFinite(n)) throw new UsageError(`parameter ${name}=${JSON.stringify(text)} is not a number`);
-      return n;
-    }
-    case "Boolean":
-      if (!/^(true|false)$/i.test(text.trim())) throw new UsageError(`parameter ${name}=${JSON.stringify(text)} is not true or false`);
-      return text.trim().toLowerCase() === "true";
-  }
+/** The shared parser (core/parameters.ts), with its problem as a UsageError. */
+function parse(name: string, type: ParameterType, text: string, enumValues?: readonly string[]): ParameterValue {
+  const typed = typedParameterValue({ name, type, ...(enumValues ? { enumValues } : {}) }, text);
+  if (typeof typed === "object") throw new UsageError(`parameter ${typed.problem}`);
+  return typed;
 }
 
 /** Every declared parameter's value; an override of an undeclared name, a bad value or a missing value is a UsageError. */
@@ -39,12 +27,11 @@ export function resolveParameters(declared: Json | undefined, overrides: Readonl
     const type = p.Type as ParameterType;
     names.add(name);
     const override = overrides[name];
+    const allowed = Array.isArray(p.EnumValues) ? p.EnumValues.map(String) : undefined;
     let value: ParameterValue | undefined;
-    if (override !== undefined) value = parse(name, type, override);
-    else if (p.DefaultValue !== undefined && p.DefaultValue !== null) value = parse(name, type, String(p.DefaultValue));
+    if (override !== undefined) value = parse(name, type, override, allowed);
+    else if (p.DefaultValue !== undefined && p.DefaultValue !== null) value = parse(name, type, String(p.DefaultValue), allowed);
     if (value === undefined) throw new UsageError(`parameter ${name} has no default: pass --param ${name}=<value>`);
-    const allowed = Array.isArray(p.EnumValues) ? p.EnumValues : undefined;
-    if (allowed && !allowed.includes(value)) throw new UsageError(`parameter ${name}=${JSON.stringify(value)} is not one of ${allowed.join(", ")}`);
     values.set(name, value);
   }
   const unknown = Object.keys(overrides).filter((n) => !names.has(n));

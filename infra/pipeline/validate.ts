@@ -4,6 +4,7 @@
  */
 import { EXECUTION_VARIABLES, getReferences, jsonGetReferences } from "./expressions";
 import { findCycle } from "./graph";
+import { ISO_DURATION, TAG_CHARACTERS } from "../aws/patterns";
 import type { Condition, ParameterType, PipelineDefinition, ProcessingStep, RegisterModelStep, RetryPolicy, Step, TrainingStep } from "./definition";
 
 export class PipelineDefinitionError extends Error {
@@ -14,7 +15,6 @@ export class PipelineDefinitionError extends Error {
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const ISO_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
 const JOB_EXCEPTIONS = new Set(["Step.SERVICE_FAULT", "Step.THROTTLING", "SageMaker.JOB_INTERNAL_ERROR", "SageMaker.CAPACITY_ERROR", "SageMaker.RESOURCE_LIMIT"]);
 const STEP_EXCEPTIONS = new Set(["Step.SERVICE_FAULT", "Step.THROTTLING"]);
 const BRANCH_TYPES = new Set(["Training", "Processing", "RegisterModel", "Fail"]);
@@ -190,15 +190,14 @@ function checkProcessing(step: ProcessingStep, problems: string[]): void {
   }
 }
 
-const METADATA_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 function checkRegisterModel(step: RegisterModelStep, problems: string[]): void {
   const metadata = step.Arguments.CustomerMetadataProperties ?? {};
   const entries = Object.entries(metadata);
   if (entries.length > 50) problems.push(`step ${step.Name}: ${entries.length} customer metadata properties; SageMaker allows 50`);
   for (const [key, value] of entries) {
-    if (key.length < 1 || key.length > 128 || !METADATA_CHARS.test(key)) problems.push(`step ${step.Name}: customer metadata key "${key}" must be 1-128 letters, digits, spaces or _.:/=+-@`);
-    if (typeof value === "string" && (value.length > 256 || !METADATA_CHARS.test(value))) {
+    if (key.length < 1 || key.length > 128 || !TAG_CHARACTERS.test(key)) problems.push(`step ${step.Name}: customer metadata key "${key}" must be 1-128 letters, digits, spaces or _.:/=+-@`);
+    if (typeof value === "string" && (value.length > 256 || !TAG_CHARACTERS.test(value))) {
       problems.push(`step ${step.Name}: customer metadata ${key} must be at most 256 letters, digits, spaces or _.:/=+-@ (got ${value.length} characters)`);
     }
   }

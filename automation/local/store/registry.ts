@@ -9,33 +9,23 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { APPROVAL_STATUSES as TITANIC_APPROVAL_STATUSES } from "../../../infra/pipeline/titanic";
 import { UsageError } from "../../core/errors";
+import { metricsOfReport } from "../../core/metrics";
 import { checkApprovalChange, orderHistory, planPromotion, type Stage, type StageChange } from "../../core/lifecycle";
 import { formatVersionRanges, type ApprovalChange, type ChangeAuthor, type ModelVersionDetail, type ModelVersionSummary, type RegistryClient } from "../../core/registry";
 import type { ApprovalStatus, ModelMetrics, ModelReport } from "../../core/report";
-import { isJsonObject, type Json, type JsonObject } from "../json";
+import type { Json, JsonObject } from "../json";
 import { executionArn } from "./executions";
 import { nowIso, type Db } from "./database";
 import { sha256Of } from "./objects";
 
-export const APPROVAL_STATUSES: readonly ApprovalStatus[] = ["PendingManualApproval", "Approved", "Rejected"];
+export const APPROVAL_STATUSES: readonly ApprovalStatus[] = TITANIC_APPROVAL_STATUSES;
 export const modelPackageArn = (group: string, version: number): string => `local:model-package/${group}/${version}`;
 export const modelPackageGroupArn = (group: string): string => `local:model-package-group/${group}`;
 
-const METRIC_NAMES = ["accuracy", "auc", "f1", "precision", "recall"] as const;
-
-/** accuracy/auc/f1/precision/recall `.value`s of a model-quality report (`binary_classification_metrics`). */
-export function modelMetricsOf(report: Json): ModelMetrics {
-  const section = isJsonObject(report) ? report.binary_classification_metrics : undefined;
-  const metrics: Record<string, number> = {};
-  if (!isJsonObject(section)) return metrics;
-  for (const name of METRIC_NAMES) {
-    const entry = section[name];
-    const value = isJsonObject(entry) ? entry.value : undefined;
-    if (typeof value === "number" && Number.isFinite(value)) metrics[name] = value;
-  }
-  return metrics;
-}
+/** accuracy/auc/f1/precision/recall `.value`s of a model-quality report (the shared reader). */
+export const modelMetricsOf = (report: Json): ModelMetrics => metricsOfReport(report);
 
 export interface Registration {
   readonly group: string;
