@@ -11,6 +11,8 @@ export const PLATFORM_OUTPUTS = ["modelPackageGroupArn", "modelPackageGroupName"
 
 /** Where the pipeline's training steps write model artifacts (`model.tar.gz` per training job). */
 export const MODEL_ARTIFACTS_PREFIX = "artifacts/models/";
+/** Where the serving code of every version lives (its `SAGEMAKER_SUBMIT_DIRECTORY`, `code/<sha>/sourcedir.tar.gz`). */
+export const CODE_PREFIX = "code/";
 
 /** `...:model-package-group/<group>` -> `...:model-package/<group>/*` (the ARNs of the group's versions). */
 export function modelVersionsArn(groupArn: string): string {
@@ -19,8 +21,11 @@ export function modelVersionsArn(groupArn: string): string {
   return `${match[1]}:model-package/${match[2]}/*`;
 }
 
-/** The read-only policy: list and describe model versions, download model artifacts. Nothing else. */
-export function modelReaderPolicy(groupArn: string, bucketArn: string): object {
+/**
+ * The read-only policy: list and describe model versions, download what serving a version needs (its
+ * model artifact and its serving code; with SSE-KMS, decrypting them). Nothing else.
+ */
+export function modelReaderPolicy(groupArn: string, bucketArn: string, kmsKeyArn?: string): object {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -32,11 +37,12 @@ export function modelReaderPolicy(groupArn: string, bucketArn: string): object {
         Resource: [groupArn, modelVersionsArn(groupArn)],
       },
       {
-        Sid: "ReadModelArtifacts",
+        Sid: "ReadModelArtifactsAndServingCode",
         Effect: "Allow",
         Action: "s3:GetObject",
-        Resource: `${bucketArn}/${MODEL_ARTIFACTS_PREFIX}*`,
+        Resource: [`${bucketArn}/${MODEL_ARTIFACTS_PREFIX}*`, `${bucketArn}/${CODE_PREFIX}*`],
       },
+      ...(kmsKeyArn ? [{ Sid: "DecryptArtifacts", Effect: "Allow", Action: "kms:Decrypt", Resource: kmsKeyArn }] : []),
     ],
   };
 }
@@ -46,6 +52,8 @@ export interface ModelReaderArgs {
   readonly platformStack: string;
   /** The consumer's own IAM role (name) that gets read access. */
   readonly roleName: pulumi.Input<string>;
+  /** The platform bucket's KMS key, when that environment uses SSE-KMS (`ml-pipeline:bucket.kmsKeyArn`). */
+  readonly kmsKeyArn?: pulumi.Input<string>;
 }
 
 export class ModelReader extends pulumi.ComponentResource {
@@ -68,7 +76,9 @@ export class ModelReader extends pulumi.ComponentResource {
       {
         role: args.roleName,
         name: "ml-pipeline-model-reader",
-        policy: pulumi.all([this.modelPackageGroupArn, bucketArn]).apply(([group, bucket]) => JSON.stringify(modelReaderPolicy(group, bucket))),
+        policy: pulumi
+          .all([this.modelPackageGroupArn, bucketArn, args.kmsKeyArn])
+          .apply(([group, bucket, key]) => JSON.stringify(modelReaderPolicy(group, bucket, key))),
       },
       { parent: this },
     );

@@ -4,6 +4,7 @@
  *   ml-consumer:roleName       (required) the role to grant, e.g. the role of your inference service
  *   ml-consumer:platformEnv    ml-pipeline environment to read (default: dev)
  *   ml-consumer:platformStack  full stack name, overrides the above (default: organization/ml-pipeline/<env>)
+ *   ml-consumer:kmsKeyArn      the platform bucket's KMS key, if that environment uses SSE-KMS
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ModelReader } from "./consumer";
@@ -12,7 +13,8 @@ const config = new pulumi.Config();
 const platformEnv = config.get("platformEnv") ?? "dev";
 const platformStack = config.get("platformStack") ?? `organization/ml-pipeline/${platformEnv}`;
 
-const reader = new ModelReader("ml-models", { platformStack, roleName: config.require("roleName") });
+const kmsKeyArn = config.get("kmsKeyArn");
+const reader = new ModelReader("ml-models", { platformStack, roleName: config.require("roleName"), ...(kmsKeyArn ? { kmsKeyArn } : {}) });
 
 export const readerPolicyName = reader.policy.name;
 export const modelPackageGroupName = reader.modelPackageGroupName;

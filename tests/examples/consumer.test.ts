@@ -86,6 +86,10 @@ describe("examples/consumer", () => {
     assert.ok(allows(document, "sagemaker:DescribeModelPackageGroup", prod.modelPackageGroupArn));
     assert.ok(allows(document, "sagemaker:DescribeModelPackage", version));
     assert.ok(allows(document, "s3:GetObject", `${prod.bucketArn}/${MODEL_ARTIFACTS_PREFIX}pipelines-abc-TrainModel-xyz/output/model.tar.gz`));
+    assert.ok(allows(document, "s3:GetObject", `${prod.bucketArn}/code/0123abcd/sourcedir.tar.gz`), "the serving code a version's container downloads");
+    assert.ok(!allows(document, "kms:Decrypt", "arn:aws:kms:us-east-1:111111111111:key/k"), "no key unless configured");
+    const withKey = modelReaderPolicy(prod.modelPackageGroupArn, prod.bucketArn, "arn:aws:kms:us-east-1:111111111111:key/k");
+    assert.ok(allows(withKey, "kms:Decrypt", "arn:aws:kms:us-east-1:111111111111:key/k"));
     // Read only, this environment only, models only.
     assert.ok(!allows(document, "sagemaker:UpdateModelPackage", version), "no approving");
     assert.ok(!allows(document, "sagemaker:DescribeModelPackage", version.replace("-prod-", "-dev-")), "no other environment");
