@@ -33,6 +33,17 @@ interface ObjectRow {
 
 export const sha256Of = (body: Buffer): string => createHash("sha256").update(body).digest("hex");
 
+/** Write and fsync a file, so a rename after it never publishes bytes a power loss could take back. */
+export function writeDurably(file: string, body: Buffer): void {
+  const fd = fs.openSync(file, "w");
+  try {
+    fs.writeSync(fd, body);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export class LocalObjects implements ObjectStore {
   readonly root: string;
   private readonly tmp: string;
@@ -143,7 +154,7 @@ export class LocalObjects implements ObjectStore {
     const target = this.file(location);
     fs.mkdirSync(this.tmp, { recursive: true });
     const temporary = path.join(this.tmp, `${randomUUID()}.part`);
-    fs.writeFileSync(temporary, body);
+    writeDurably(temporary, body);
     this.commit(location, target, temporary, sha256, contentType);
     return sha256;
   }

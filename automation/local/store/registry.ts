@@ -18,7 +18,7 @@ import type { ApprovalStatus, ModelMetrics, ModelReport } from "../../core/repor
 import type { Json, JsonObject } from "../json";
 import { executionArn } from "./executions";
 import { nowIso, type Db } from "./database";
-import { sha256Of } from "./objects";
+import { sha256Of, writeDurably } from "./objects";
 
 export const APPROVAL_STATUSES: readonly ApprovalStatus[] = TITANIC_APPROVAL_STATUSES;
 export const modelPackageArn = (group: string, version: number): string => `local:model-package/${group}/${version}`;
@@ -95,7 +95,7 @@ export class LocalRegistry {
     if (!fs.existsSync(target)) {
       fs.mkdirSync(path.dirname(target), { recursive: true });
       const temporary = `${target}.${randomUUID()}.part`;
-      await fs.promises.writeFile(temporary, body);
+      writeDurably(temporary, body);
       fs.renameSync(temporary, target);
     }
     return this.db
