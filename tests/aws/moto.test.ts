@@ -26,7 +26,7 @@ import { sageMakerApi, type SageMakerApi } from "../../automation/aws/sagemakerA
 import { OperationError, UsageError } from "../../automation/core/errors";
 import { stageData } from "../../automation/data/stage";
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, MOTO_REGION, startMoto, freePort, type MotoServer } from "../harness/moto";
-import { titanicDefinition } from "../pipeline/fixtures";
+import { CONTRACT_PARAMETER_TYPES, titanicDefinition } from "../pipeline/fixtures";
 import { noAwsConfig, withEnv } from "./env";
 import { FakeClock, metricsJson, runRequest } from "./fakes";
 
@@ -224,23 +224,7 @@ describe("AWS driver against moto", function () {
       );
       const declarations = await describePipelineDeclarations(sagemaker, "ml-dev-training", MOTO_REGION);
       const types = Object.fromEntries(declarations.map((d) => [d.name, d.type]));
-      assert.deepEqual(types, {
-        MaxDepth: "Integer",
-        Eta: "Float",
-        NumRound: "Integer",
-        Objective: "String",
-        TrainFile: "String",
-        TestFile: "String",
-        Target: "String",
-        FeatureColumns: "String",
-        CategoricalColumns: "String",
-        AccuracyThreshold: "Float",
-        TrainingInstanceType: "String",
-        TrainingInstanceCount: "Integer",
-        ProcessingInstanceType: "String",
-        ModelApprovalStatus: "String",
-        ...pickExtra(types),
-      });
+      assert.deepEqual(types, { ...CONTRACT_PARAMETER_TYPES, ...pickExtra(types) });
       assert.ok(declarations.every((d) => d.defaultValue !== undefined), "every parameter has a default");
       const deployed = await describeDeployedPipeline(sagemaker, "ml-dev-training");
       assert.equal(deployed.stepTypes.get("AccuracyBelowThreshold"), "Fail");
@@ -382,6 +366,5 @@ describe("AWS driver against moto", function () {
 
 /** Parameters added to the definition after contracts §4 was written (kept out of the comparison). */
 function pickExtra(types: Record<string, string>): Record<string, string> {
-  const contract = new Set(["MaxDepth", "Eta", "NumRound", "Objective", "TrainFile", "TestFile", "Target", "FeatureColumns", "CategoricalColumns", "AccuracyThreshold", "TrainingInstanceType", "TrainingInstanceCount", "ProcessingInstanceType", "ModelApprovalStatus"]);
-  return Object.fromEntries(Object.entries(types).filter(([name]) => !contract.has(name)));
+  return Object.fromEntries(Object.entries(types).filter(([name]) => !(name in CONTRACT_PARAMETER_TYPES)));
 }

@@ -7,6 +7,25 @@ import { loadModelSchema } from "../../infra/pipeline/modelSchema";
 import { loadTrainingDefaults } from "../../infra/pipeline/trainingDefaults";
 import { stackConfigFile } from "../harness/pulumiMocks";
 
+/** The pipeline parameters of contracts §4 and their SageMaker types, plus the lineage ones the driver sets. */
+export const CONTRACT_PARAMETER_TYPES = {
+  MaxDepth: "Integer",
+  Eta: "Float",
+  NumRound: "Integer",
+  Objective: "String",
+  TrainFile: "String",
+  TestFile: "String",
+  Target: "String",
+  FeatureColumns: "String",
+  CategoricalColumns: "String",
+  AccuracyThreshold: "Float",
+  TrainingInstanceType: "String",
+  TrainingInstanceCount: "Integer",
+  ProcessingInstanceType: "String",
+  ModelApprovalStatus: "String",
+} as const;
+export const LINEAGE_PARAMETER_TYPES = { TrainDataSha256: "String", TestDataSha256: "String", SourceCommit: "String" } as const;
+
 export const devConfig = (overrides: Record<string, unknown> = {}): StackConfig =>
   parseStackConfig({ ...stackConfigFile("dev"), ...overrides }, "dev");
 

@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import type { ConditionStep, FailStep, PipelineDefinition, ProcessingStep, RegisterModelStep, TrainingStep } from "../../infra/pipeline/definition";
 import { compilePipeline } from "../../infra/pipeline/compile";
 import { loadTrainingDefaults } from "../../infra/pipeline/trainingDefaults";
-import { devConfig, titanicDefinition, titanicInput } from "./fixtures";
+import { CONTRACT_PARAMETER_TYPES, devConfig, LINEAGE_PARAMETER_TYPES, titanicDefinition, titanicInput } from "./fixtures";
 
 const steps = (d: PipelineDefinition) => {
   const [train, evaluate, gate] = d.Steps as [TrainingStep, ProcessingStep, ConditionStep];
@@ -26,28 +26,7 @@ describe("the Titanic pipeline definition", () => {
   });
 
   it("declares the parameters of contracts §4 with their SageMaker types", () => {
-    assert.deepEqual(
-      Object.fromEntries(definition.Parameters.map((p) => [p.Name, p.Type])),
-      {
-        MaxDepth: "Integer",
-        Eta: "Float",
-        NumRound: "Integer",
-        Objective: "String",
-        TrainFile: "String",
-        TestFile: "String",
-        Target: "String",
-        FeatureColumns: "String",
-        CategoricalColumns: "String",
-        AccuracyThreshold: "Float",
-        TrainingInstanceType: "String",
-        TrainingInstanceCount: "Integer",
-        ProcessingInstanceType: "String",
-        ModelApprovalStatus: "String",
-        TrainDataSha256: "String",
-        TestDataSha256: "String",
-        SourceCommit: "String",
-      },
-    );
+    assert.deepEqual(Object.fromEntries(definition.Parameters.map((p) => [p.Name, p.Type])), { ...CONTRACT_PARAMETER_TYPES, ...LINEAGE_PARAMETER_TYPES });
   });
 
   it("defaults every parameter: the recipe from training/defaults.json, the rest from the stack config", () => {
