@@ -327,14 +327,6 @@ function dependencyGraph(steps: Map<string, Located>): Map<string, Set<string>> 
   return graph;
 }
 
-/** Direct upstream steps of each step; exported for the local interpreter, which schedules by it. */
-export function stepDependencies(definition: PipelineDefinition): Map<string, Set<string>> {
-  return dependencyGraph(collectSteps(definition.Steps, []));
-}
 
 
-/** Every step, top level and nested, by name (for tools that walk a definition). */
-export function allSteps(definition: PipelineDefinition): Map<string, { step: Step; branchOf?: string }> {
-  return collectSteps(definition.Steps, []);
-}
 
