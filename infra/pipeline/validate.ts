@@ -326,7 +326,3 @@ function dependencyGraph(steps: Map<string, Located>): Map<string, Set<string>> 
   }
   return graph;
 }
-
-
-
-
