@@ -13,11 +13,13 @@ import type { OpenStack } from "./deploy/stack";
 import { definitionFor } from "./commands/definition";
 import { deployerPolicyFor } from "./commands/deployerPolicy";
 import { destroy } from "./commands/destroy";
-import { describePromotion, describeVersion, historyTable, openRegistry, parseVersion, versionTable } from "./commands/models";
+import { describePromotion, describeVersion, historyTable, openRegistry, parseVersion, versionTable, type OpenedRegistry } from "./commands/models";
 import { parseStage } from "./core/lifecycle";
 import type { AwsTargetFactory, LocalTargetFactory } from "./commands/targets";
 import type { RegistryClient } from "./core/registry";
+import { runByPipelineName } from "./commands/runByName";
 import { up } from "./commands/up";
+import type { RunSummary } from "./core/report";
 
 export interface CliDeps {
   readonly repoRoot: string;
@@ -86,6 +88,14 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<Exit
       .option("--summary <file>", "write the JSON run summary to this file")
       .option("--rerun", "start a new execution even if this exact request already ran");
 
+  /** Every run ends here: the summary file, GitHub's step summary, the text on stdout, the exit code. */
+  const report = (summary: RunSummary, summaryFile: string | undefined): ExitCode => {
+    if (summaryFile) writeSummaryFile(summaryFile, summary);
+    appendGitHubStepSummary(summary, deps.env);
+    print(humanSummary(summary));
+    return exitCodeFor(summary);
+  };
+
   const runSummary = async (flags: RunFlags, deploy: boolean) => {
     const timeoutMs = flags.timeout !== undefined ? parseDuration(flags.timeout) : undefined;
     const params = parseParamFlags(flags.param);
@@ -108,10 +118,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<Exit
         now: deps.now,
       },
     );
-    if (flags.summary) writeSummaryFile(flags.summary, summary);
-    appendGitHubStepSummary(summary, deps.env);
-    print(humanSummary(summary));
-    exitCode = exitCodeFor(summary);
+    exitCode = report(summary, flags.summary);
   };
 
   runOptions(
@@ -131,7 +138,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<Exit
     .action(async (flags: RunFlags) => {
       if (flags.pipeline) {
         if (flags.env) throw new UsageError("give either --env or --pipeline, not both");
-        exitCode = await runPipelineByName(flags, deps, print);
+        exitCode = report(await runByPipelineName(flags, deps), flags.summary);
         return;
       }
       if (flags.region) throw new UsageError("--region goes with --pipeline; an environment's region comes from its Pulumi.<env>.yaml");
@@ -146,26 +153,29 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<Exit
       .option("--group <name>", "a model package group by name (AWS), instead of --env")
       .option("--region <region>", "AWS region for --group (default: AWS_REGION)")
       .option("--json", "print JSON instead of text");
-  registryOptions(models.command("list").description("versions newest first: status, created, accuracy, AUC")).action(async (flags: ModelFlags) => {
+  /** Open the selected registry for one command and always close it. */
+  const withRegistry = async (flags: ModelFlags, use: (opened: OpenedRegistry) => Promise<string>) => {
     const opened = await openRegistry(flags, deps);
     try {
-      const versions = await opened.registry.list();
-      print(flags.json ? JSON.stringify(versions, null, 2) : versionTable(opened.group, versions));
+      print(await use(opened));
     } finally {
       opened.close();
     }
-  });
+  };
+  registryOptions(models.command("list").description("versions newest first: status, created, accuracy, AUC")).action((flags: ModelFlags) =>
+    withRegistry(flags, async ({ registry, group }) => {
+      const versions = await registry.list();
+      return flags.json ? JSON.stringify(versions, null, 2) : versionTable(group, versions);
+    }),
+  );
   registryOptions(models.command("describe").description("everything recorded about one version"))
     .option("--version <n>", "model version (default: latest)")
-    .action(async (flags: ModelFlags) => {
+    .action((flags: ModelFlags) => {
       const version = parseVersion(flags.version);
-      const opened = await openRegistry(flags, deps);
-      try {
-        const detail = await opened.registry.describe(version);
-        print(flags.json ? JSON.stringify(detail, null, 2) : describeVersion(detail));
-      } finally {
-        opened.close();
-      }
+      return withRegistry(flags, async ({ registry }) => {
+        const detail = await registry.describe(version);
+        return flags.json ? JSON.stringify(detail, null, 2) : describeVersion(detail);
+      });
     });
   for (const [name, status] of [
     ["approve", "Approved"],
@@ -174,19 +184,14 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<Exit
     registryOptions(models.command(name).description(`mark a version ${status}`))
       .option("--version <n>", "model version (default: latest)")
       .option("--reason <text>", "why (recorded with the version)")
-      .action(async (flags: ModelFlags) => {
+      .action((flags: ModelFlags) => {
         const version = parseVersion(flags.version);
-        const opened = await openRegistry(flags, deps);
-        try {
-          const change = await opened.registry.setApproval(version, status, flags.reason);
-          print(
-            change.changed
-              ? `${opened.group} version ${change.version.version} is now ${status}${flags.reason ? ` (${flags.reason})` : ""}`
-              : `${opened.group} version ${change.version.version} is already ${status}; nothing changed`,
-          );
-        } finally {
-          opened.close();
-        }
+        return withRegistry(flags, async ({ registry, group }) => {
+          const change = await registry.setApproval(version, status, flags.reason);
+          return change.changed
+            ? `${group} version ${change.version.version} is now ${status}${flags.reason ? ` (${flags.reason})` : ""}`
+            : `${group} version ${change.version.version} is already ${status}; nothing changed`;
+        });
       });
   }
 
@@ -194,26 +199,20 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<Exit
     .requiredOption("--version <n>", "model version")
     .requiredOption("--stage <stage>", "Staging, Production or Archived")
     .option("--reason <text>", "why (recorded in the history)")
-    .action(async (flags: ModelFlags & { stage: string }) => {
+    .action((flags: ModelFlags & { stage: string }) => {
       const version = parseVersion(flags.version)!;
       const stage = parseStage(flags.stage);
-      const opened = await openRegistry(flags, deps);
-      try {
-        const changes = await opened.registry.promote(version, stage, flags.reason, { by: await opened.author(), at: new Date(deps.now()).toISOString() });
-        print(flags.json ? JSON.stringify(changes, null, 2) : describePromotion(opened.group, version, stage, changes));
-      } finally {
-        opened.close();
-      }
+      return withRegistry(flags, async ({ registry, group, author }) => {
+        const changes = await registry.promote(version, stage, flags.reason, { by: await author(), at: new Date(deps.now()).toISOString() });
+        return flags.json ? JSON.stringify(changes, null, 2) : describePromotion(group, version, stage, changes);
+      });
     });
-  registryOptions(models.command("history").description("every stage change, oldest first: who, when, why")).action(async (flags: ModelFlags) => {
-    const opened = await openRegistry(flags, deps);
-    try {
-      const changes = await opened.registry.history();
-      print(flags.json ? JSON.stringify(changes, null, 2) : historyTable(opened.group, changes));
-    } finally {
-      opened.close();
-    }
-  });
+  registryOptions(models.command("history").description("every stage change, oldest first: who, when, why")).action((flags: ModelFlags) =>
+    withRegistry(flags, async ({ registry, group }) => {
+      const changes = await registry.history();
+      return flags.json ? JSON.stringify(changes, null, 2) : historyTable(group, changes);
+    }),
+  );
 
   program
     .command("definition")
@@ -252,14 +251,5 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<Exit
     deps.stderr(`error: ${error instanceof OperationError ? error.message : (error as Error).stack ?? String(error)}`);
     return EXIT.failed;
   }
-}
-
-async function runPipelineByName(flags: RunFlags, deps: CliDeps, print: (text: string) => void): Promise<ExitCode> {
-  const { runByPipelineName } = await import("./commands/runByName");
-  const summary = await runByPipelineName(flags, deps);
-  if (flags.summary) writeSummaryFile(flags.summary, summary);
-  appendGitHubStepSummary(summary, deps.env);
-  print(humanSummary(summary));
-  return exitCodeFor(summary);
 }
 
