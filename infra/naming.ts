@@ -22,6 +22,11 @@ export interface ResourceNames {
   readonly modelPackageGroup: string;
 }
 
+/** A stack's names, from the config keys that make them (`ml-pipeline:namePrefix`, `env`, `accountId`, `aws:region`). */
+export function stackResourceNames(config: { readonly namePrefix: string; readonly env: string; readonly accountId: string; readonly region: string }): ResourceNames {
+  return resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region });
+}
+
 /** Prefix and env are name segments: lowercase, digits and single hyphens, starting with a letter. */
 export const SEGMENT_PATTERN = /^[a-z](?:-?[a-z0-9])*$/;
 export const PREFIX_MAX_LENGTH = 20;

@@ -1,13 +1,13 @@
 /** `destroy --env <name>`: tear an environment down (prod, or any protected registry, only with --yes). */
 import { modelPackageGroupArn } from "../../infra/aws/arns";
-import { resourceNames } from "../../infra/naming";
+import { stackResourceNames } from "../../infra/naming";
 import { loadStackConfigFile, LOCAL_ENV } from "../core/environments";
 import { UsageError } from "../core/errors";
 import type { Log } from "../core/run";
 import type { OpenStack } from "../deploy/stack";
 import { destroyLocal } from "../local";
 import { describeChanges } from "./up";
-import type { AwsTargetFactory } from "./targets";
+import { awsOptionsFor, type AwsTargetFactory } from "./targets";
 
 export interface DestroyDeps {
   readonly repoRoot: string;
@@ -26,9 +26,9 @@ export async function destroy(envName: string, yes: boolean, deps: DestroyDeps):
   if ((envName === "prod" || config.registry.protect) && !yes) {
     throw new UsageError(`destroying "${envName}" deletes its pipeline, bucket and role: add --yes if you really mean it`);
   }
-  const names = resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region });
+  const names = stackResourceNames(config);
   const group = modelPackageGroupArn({ partition: config.partition, region: config.region, accountId: config.accountId }, names.modelPackageGroup);
-  const aws = deps.aws({ region: config.region, deployRoleArn: config.deployRoleArn, accountId: config.accountId });
+  const aws = deps.aws(awsOptionsFor(config));
   // Everything below acts on this environment's account only, and refuses before changing anything.
   await aws.verifyCredentials(config.accountId);
   const stack = await deps.openStack(envName, { create: false });

@@ -1,12 +1,12 @@
 /** `models list|describe|approve|reject`: the registry of `--env <name>` or `--group <name>`. */
 import * as os from "node:os";
 import { modelPackageGroupArn } from "../../infra/aws/arns";
-import { resourceNames } from "../../infra/naming";
+import { stackResourceNames } from "../../infra/naming";
 import type { StageChange } from "../core/lifecycle";
 import { loadStackConfigFile, LOCAL_ENV } from "../core/environments";
 import { UsageError } from "../core/errors";
 import type { ModelVersionDetail, ModelVersionSummary, RegistryClient } from "../core/registry";
-import type { AwsTargetFactory } from "./targets";
+import { awsOptionsFor, type AwsTargetFactory } from "./targets";
 
 export interface RegistrySelector {
   readonly env?: string;
@@ -50,8 +50,8 @@ export async function openRegistry(
   const config = loadStackConfigFile(deps.repoRoot, env);
   // The group follows from the config alone (naming.ts): no Pulumi CLI needed to use a registry. It is
   // addressed by ARN, in the account the credentials are checked to be for: never a same-named group elsewhere.
-  const name = resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region }).modelPackageGroup;
-  const aws = deps.aws({ region: config.region, deployRoleArn: config.deployRoleArn, accountId: config.accountId });
+  const name = stackResourceNames(config).modelPackageGroup;
+  const aws = deps.aws(awsOptionsFor(config));
   await aws.verifyCredentials(config.accountId);
   const arn = modelPackageGroupArn({ partition: config.partition, region: config.region, accountId: config.accountId }, name);
   return { registry: aws.registry(arn), group: name, author: () => aws.callerArn(), close: () => undefined };

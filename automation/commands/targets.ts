@@ -1,4 +1,5 @@
 /** What the commands need from each target; the real implementations are wired in cli.ts, fakes in tests. */
+import type { StackConfig } from "../../infra/config";
 import type { ObjectStore } from "../core/objectStore";
 import type { ParameterDeclaration } from "../core/parameters";
 import type { RegistryClient } from "../core/registry";
@@ -28,6 +29,11 @@ export interface AwsTargetOptions {
 }
 
 export type AwsTargetFactory = (options: AwsTargetOptions) => AwsTarget;
+
+/** An environment's AWS access: its region and account, through its deploy role when it has one. */
+export function awsOptionsFor(config: Pick<StackConfig, "region" | "deployRoleArn" | "accountId">): AwsTargetOptions {
+  return { region: config.region, accountId: config.accountId, ...(config.deployRoleArn ? { deployRoleArn: config.deployRoleArn } : {}) };
+}
 
 /** The local target (automation/local). */
 export interface LocalTarget {

@@ -5,8 +5,7 @@
  * Everything that can be checked is checked for every environment first (names, config, parameters,
  * data, credentials), so a usage error exits 2 before anything changed.
  */
-import type { StackConfig } from "../../infra/config";
-import { resourceNames } from "../../infra/naming";
+import { stackResourceNames } from "../../infra/naming";
 import { stackPipeline } from "../../infra/pipeline/stackDefinition";
 import { DEFAULT_TEST_FILE, DEFAULT_TRAIN_FILE } from "../../infra/pipeline/titanic";
 import { compileLocalPipeline } from "../local/localPipeline";
@@ -20,7 +19,7 @@ import { checkParameters, declarationsOf, effectiveParameters, type ParameterDec
 import { summaryStatus, type DeployReport, type EnvironmentReport, type RunSummary } from "../core/report";
 import type { Log, ProgressSink, RunOutcome } from "../core/run";
 import { StackMissingError, type OpenStack } from "../deploy/stack";
-import type { AwsTargetFactory, LocalTargetFactory } from "./targets";
+import { awsOptionsFor, type AwsTargetFactory, type LocalTargetFactory } from "./targets";
 
 export interface UpOptions {
   readonly envSpec: string;
@@ -87,7 +86,7 @@ export async function up(options: UpOptions, deps: UpDeps): Promise<RunSummary> 
   for (const env of environments) {
     // A run without deploy uses the pipeline as deployed, which may differ from this checkout's.
     const pipeline =
-      env.kind === "aws" && !options.deploy ? await awsOf(env, deps).pipeline(namesOf(env.config).pipeline) : environmentPipeline(env, deps.repoRoot);
+      env.kind === "aws" && !options.deploy ? await awsOf(env, deps).pipeline(stackResourceNames(env.config).pipeline) : environmentPipeline(env, deps.repoRoot);
     let parameters: Record<string, string>;
     try {
       parameters = checkParameters(options.params, pipeline.declarations);
@@ -141,10 +140,9 @@ interface ChangeTracker {
 }
 
 function awsOf(env: Environment & { kind: "aws" }, deps: UpDeps) {
-  return deps.aws({ region: env.config.region, deployRoleArn: env.config.deployRoleArn, accountId: env.config.accountId });
+  return deps.aws(awsOptionsFor(env.config));
 }
 
-const namesOf = (config: StackConfig) => resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region });
 
 function failed(plan: Planned, outputs: Record<string, string>, deploy: DeployReport | null, error: unknown, interrupted: boolean): EnvOutcome {
   const target = plan.env.kind === "local" ? "local" : "aws";

@@ -5,7 +5,7 @@
 import { pipelineArn, roleArn } from "../aws/arns";
 import { buildCodeBundle, type CodeBundle } from "../code/codeBundle";
 import type { StackConfig } from "../config";
-import { resourceNames, type ResourceNames } from "../naming";
+import { stackResourceNames, type ResourceNames } from "../naming";
 import { compilePipeline, type CompiledPipeline } from "./compile";
 import { titanicPipeline, type TitanicPipelineInput } from "./titanic";
 import { loadModelSchema } from "./modelSchema";
@@ -19,7 +19,7 @@ export interface StackPipeline {
 }
 
 export function stackPipeline(config: StackConfig, trainingDir: string = TRAINING_DIR): StackPipeline {
-  const names = resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region });
+  const names = stackResourceNames(config);
   const scope = { partition: config.partition, region: config.region, accountId: config.accountId };
   const code = buildCodeBundle(trainingDir);
   const input: TitanicPipelineInput = {

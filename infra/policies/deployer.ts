@@ -11,7 +11,7 @@
  */
 import { bucketArn, modelPackageGroupArn, modelPackageVersionsArn, pipelineArn, roleArn, type ArnScope } from "../aws/arns";
 import type { StackConfig } from "../config";
-import { resourceNames } from "../naming";
+import { stackResourceNames } from "../naming";
 import { SAGEMAKER_SERVICE_PRINCIPAL } from "./executionRole";
 import { policyDocument, type PolicyDocument, type PolicyStatement } from "./document";
 
@@ -210,7 +210,7 @@ export function s3Backend(url: string | undefined): { bucket: string; prefix: st
 
 export function deployerPolicy(config: StackConfig, options: DeployerPolicyOptions = {}): PolicyDocument {
   const scope: ArnScope = { partition: config.partition, region: config.region, accountId: config.accountId };
-  const names = resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region });
+  const names = stackResourceNames(config);
   const bucket = bucketArn(config.partition, names.bucket);
   const role = roleArn(scope, names.executionRole);
   const pipeline = pipelineArn(scope, names.pipeline);

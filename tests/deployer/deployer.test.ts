@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { deployerPolicyFor } from "../../automation/commands/deployerPolicy";
 import { pipelineArn, roleArn } from "../../infra/aws/arns";
 import { parseStackConfig, type StackConfig } from "../../infra/config";
-import { resourceNames } from "../../infra/naming";
+import { stackResourceNames } from "../../infra/naming";
 import { CLOUD_CONTROL_ACTIONS, deployerPolicy, HANDLER_PERMISSIONS, MANAGED_RESOURCE_TYPES, s3Backend, SIDS } from "../../infra/policies/deployer";
 import type { PolicyDocument } from "../../infra/policies/document";
 import { lintPolicy, STAR_RESOURCE_ALLOWLIST } from "../../infra/policies/lint";
@@ -93,7 +93,7 @@ describe("deployer policy: covers what Pulumi manages", () => {
   for (const { title, config } of CONFIGS) {
     it(`${title}: every Cloud Control handler permission is allowed on its resource`, () => {
       const policy = deployerPolicy(config);
-      const names = resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region });
+      const names = stackResourceNames(config);
       const scope = { partition: config.partition, region: config.region, accountId: config.accountId };
       const resourceFor = (type: string, action: string): { resource: string; context: Record<string, string> } => {
         if (action === "iam:PassRole") return { resource: roleArn(scope, names.executionRole), context: { "iam:PassedToService": "sagemaker.amazonaws.com" } };

@@ -6,7 +6,7 @@
  */
 import { modelPackageGroupArn, pipelineArn, bucketArn } from "../../infra/aws/arns";
 import type { StackConfig } from "../../infra/config";
-import { resourceNames } from "../../infra/naming";
+import { stackResourceNames } from "../../infra/naming";
 
 export type ResourceKind = "any" | "pipeline" | "execution" | "group" | "modelPackage" | "bucket" | "object" | "deployRole" | "none";
 
@@ -49,7 +49,7 @@ export const OPERATIONS: Readonly<Record<string, Authorization>> = {
 /** An example ARN of `kind` in the environment of `config` (what a real request would name). */
 export function sampleResource(kind: ResourceKind, config: StackConfig): string {
   const scope = { partition: config.partition, region: config.region, accountId: config.accountId };
-  const names = resourceNames({ prefix: config.namePrefix, env: config.env, accountId: config.accountId, region: config.region });
+  const names = stackResourceNames(config);
   switch (kind) {
     case "any":
     case "none":
