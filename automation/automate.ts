@@ -3,7 +3,7 @@
  * the local target, signals, the terminal) into the CLI and exits with its code.
  */
 import * as path from "node:path";
-import { prettyDefinition } from "../infra/pipeline/compile";
+import { prettyDefinition } from "../pipeline/compile";
 import { main } from "./cli";
 import { createAwsTarget, type ClosableAwsTarget } from "./aws/target";
 import type { AwsTargetOptions } from "./commands/targets";

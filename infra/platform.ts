@@ -5,15 +5,15 @@
 import * as aws from "@pulumi/aws";
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
-import { bucketArn, roleArn } from "./aws/arns";
-import { xgboostRepositoryArn } from "./aws/regions";
+import { bucketArn, roleArn } from "../stack/arns";
+import { xgboostRepositoryArn } from "../pipeline/aws/regions";
 import { ArtifactStore } from "./components/artifactStore";
 import { ExecutionRole } from "./components/executionRole";
 import { ModelRegistry } from "./components/modelRegistry";
-import { stackTags, type StackConfig } from "./config";
-import { modelRegistryPolicy } from "./policies/modelRegistry";
+import { stackTags, type StackConfig } from "../stack/config";
+import { modelRegistryPolicy } from "../stack/iam/modelRegistry";
 import { TrainingPipeline } from "./components/trainingPipeline";
-import { stackPipeline } from "./pipeline/stackDefinition";
+import { stackPipeline } from "../stack/stackPipeline";
 
 /** The stack outputs of contracts §3 (other teams read them with StackReference). */
 export interface PlatformOutputs {

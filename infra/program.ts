@@ -1,8 +1,8 @@
 /** The Pulumi program: config -> platform, with our own validation errors shown as plain messages. */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "./config";
-import { NamingError } from "./naming";
-import { PipelineDefinitionError } from "./pipeline/validate";
+import { ConfigError } from "../stack/config";
+import { NamingError } from "../stack/naming";
+import { PipelineDefinitionError } from "../pipeline/validate";
 import { createPlatform, type PlatformOutputs } from "./platform";
 import { loadStackConfig } from "./stackConfig";
 

@@ -3,9 +3,9 @@
  * receives) and returns problems as text, so policies stay one-liners and the wording lives in one place.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { statementsOf } from "../infra/policies/lint";
-import { modelPackageGroupNameProblems, pipelineNameProblems, resourceNames } from "../infra/naming";
-import { canonicalJson } from "../infra/pipeline/canonicalJson";
+import { statementsOf } from "../stack/iam/lint";
+import { modelPackageGroupNameProblems, pipelineNameProblems, resourceNames } from "../stack/naming";
+import { canonicalJson } from "../pipeline/canonicalJson";
 import { asList, asRecord, asString, known } from "./support";
 
 // ---------------------------------------------------------------------------------------------- S3
@@ -66,7 +66,7 @@ export function tlsOnlyProblems(policy: unknown): string[] {
     const coversObjects = resources.some((r) => r === "*" || r.endsWith("/*"));
     return everyone && allS3 && coversBucket && coversObjects && deniesInsecureTransport(s.Condition);
   });
-  return denies ? [] : [`does not deny requests without TLS to the bucket and its objects; add the statement ${TLS_DENY_EXAMPLE} (see infra/policies/bucket.ts)`];
+  return denies ? [] : [`does not deny requests without TLS to the bucket and its objects; add the statement ${TLS_DENY_EXAMPLE} (see stack/iam/bucket.ts)`];
 }
 
 function deniesInsecureTransport(condition: unknown): boolean {
@@ -203,12 +203,12 @@ export function executionRoleProblems(pipelineName: string | undefined, roleArn:
 export function sageMakerNameProblems(type: string, props: Record<string, unknown>): string[] {
   if (type === "aws-native:sagemaker:Pipeline" || type === "aws:sagemaker/pipeline:Pipeline") {
     const name = asString(props.pipelineName);
-    return name === undefined ? ["has no explicit pipelineName; set one from infra/naming.ts so consumers get a stable name"] : pipelineNameProblems(name);
+    return name === undefined ? ["has no explicit pipelineName; set one from stack/naming.ts so consumers get a stable name"] : pipelineNameProblems(name);
   }
   if (type === "aws-native:sagemaker:ModelPackageGroup" || type === "aws:sagemaker/modelPackageGroup:ModelPackageGroup") {
     const name = asString(props.modelPackageGroupName);
     return name === undefined
-      ? ["has no explicit modelPackageGroupName; set one from infra/naming.ts so consumers get a stable name"]
+      ? ["has no explicit modelPackageGroupName; set one from stack/naming.ts so consumers get a stable name"]
       : modelPackageGroupNameProblems(name);
   }
   return [];
@@ -223,9 +223,9 @@ export function definitionProblems(pipelineDefinition: unknown): string[] {
   try {
     parsed = JSON.parse(body);
   } catch (error) {
-    return [`pipelineDefinitionBody is not valid JSON (${(error as Error).message}); generate it with compilePipeline (infra/pipeline/compile.ts)`];
+    return [`pipelineDefinitionBody is not valid JSON (${(error as Error).message}); generate it with compilePipeline (pipeline/compile.ts)`];
   }
   return canonicalJson(parsed) === body
     ? []
-    : ["pipelineDefinitionBody is not canonical JSON (sorted keys, no whitespace), so key order or spacing can change between runs and every preview shows a diff; generate it with compilePipeline (infra/pipeline/canonicalJson.ts)"];
+    : ["pipelineDefinitionBody is not canonical JSON (sorted keys, no whitespace), so key order or spacing can change between runs and every preview shows a diff; generate it with compilePipeline (pipeline/canonicalJson.ts)"];
 }

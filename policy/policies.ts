@@ -5,8 +5,8 @@
  * Every violation message says what is wrong and how to fix it. Every policy is mandatory.
  */
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { REQUIRED_TAG_KEYS } from "../infra/config";
-import { lintPolicy, STAR_RESOURCE_ALLOWLIST, type PolicyFinding } from "../infra/policies/lint";
+import { REQUIRED_TAG_KEYS } from "../stack/config";
+import { lintPolicy, STAR_RESOURCE_ALLOWLIST, type PolicyFinding } from "../stack/iam/lint";
 import {
   attachedPolicyArnsOf,
   definitionProblems,
@@ -118,7 +118,7 @@ export const s3TlsOnlyBucketPolicy: ResourceAndStackPolicy = {
       [T.bucketPolicy],
       (bucket) => known(() => bucket.props.policy) !== undefined,
       () =>
-        'has no bucket policy, so requests without TLS are allowed. Fix: add an aws.s3.BucketPolicy with a Deny of "s3:*" for aws:SecureTransport "false" on the bucket and its objects (see infra/policies/bucket.ts).',
+        'has no bucket policy, so requests without TLS are allowed. Fix: add an aws.s3.BucketPolicy with a Deny of "s3:*" for aws:SecureTransport "false" on the bucket and its objects (see stack/iam/bucket.ts).',
     ),
 };
 
@@ -205,7 +205,7 @@ export const iamNoAwsManagedFullAccess: ResourceValidationPolicy = {
   validateResource: (args, report) => {
     for (const arn of attachedPolicyArnsOf(args.type, args.props).filter(isBroadAwsManagedPolicy)) {
       report(
-        `${subject(args)} attaches the AWS managed policy ${arn}, which grants a whole service on every resource. Fix: remove it and grant the few actions needed, scoped to this environment's ARNs, in an inline policy (see infra/policies/executionRole.ts).`,
+        `${subject(args)} attaches the AWS managed policy ${arn}, which grants a whole service on every resource. Fix: remove it and grant the few actions needed, scoped to this environment's ARNs, in an inline policy (see stack/iam/executionRole.ts).`,
       );
     }
   },
@@ -235,7 +235,7 @@ export const sageMakerPipelineUsesExecutionRole: ResourceAndStackPolicy = {
       }
       const trust = known(() => role.props.assumeRolePolicy);
       if (trust !== undefined && !trustsSageMaker(trust)) {
-        report(`${subject(role)} (the role of ${pipeline.name}) does not let sagemaker.amazonaws.com assume it. Fix: use the trust policy of executionRoleTrustPolicy (infra/policies/executionRole.ts).`, role.urn);
+        report(`${subject(role)} (the role of ${pipeline.name}) does not let sagemaker.amazonaws.com assume it. Fix: use the trust policy of executionRoleTrustPolicy (stack/iam/executionRole.ts).`, role.urn);
       }
     }
   },
@@ -246,7 +246,7 @@ export const sageMakerNamesValid: ResourceValidationPolicy = {
   description: "SageMaker pipelines and model package groups have explicit names that SageMaker accepts.",
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
-    for (const problem of sageMakerNameProblems(args.type, args.props)) report(`${subject(args)}: ${problem}. Fix: use the names of infra/naming.ts.`);
+    for (const problem of sageMakerNameProblems(args.type, args.props)) report(`${subject(args)}: ${problem}. Fix: use the names of stack/naming.ts.`);
   },
 };
 
@@ -298,7 +298,7 @@ export const requiredTags: ResourceValidationPolicy = {
     const absent = missing(tags);
     if (absent.length > 0) {
       report(
-        `${subject(args)} lacks the tag${absent.length === 1 ? "" : "s"} ${absent.join(", ")} (looked at tags, the provider's defaultTags and tagsAll). Fix: set ${absent.join(", ")} in its tags or in its provider's defaultTags (the project sets them from infra/config.ts stackTags).`,
+        `${subject(args)} lacks the tag${absent.length === 1 ? "" : "s"} ${absent.join(", ")} (looked at tags, the provider's defaultTags and tagsAll). Fix: set ${absent.join(", ")} in its tags or in its provider's defaultTags (the project sets them from stack/config.ts stackTags).`,
       );
     }
   },

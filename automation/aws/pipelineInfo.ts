@@ -1,8 +1,8 @@
 /** A deployed pipeline's parameter declarations, for `run --pipeline <name>` without Pulumi. */
 import { createHash } from "node:crypto";
-import { canonicalJson } from "../../infra/pipeline/canonicalJson";
+import { canonicalJson } from "../../pipeline/canonicalJson";
 import { OperationError, UsageError } from "../core/errors";
-import { declarationsOf, type ParameterDeclaration } from "../core/parameters";
+import { declarationsOf, type ParameterDeclaration } from "../../pipeline/parameters";
 import { credentialsError, describeAwsError, isNotFoundError } from "./awsErrors";
 import { stepTypesOf } from "./pipelineSteps";
 import type { SageMakerApi } from "./sagemakerApi";

@@ -8,7 +8,7 @@
  * the version's `ModelLifeCycle.StageDescription` while it is in that stage.
  */
 import type { ModelLifeCycle } from "@aws-sdk/client-sagemaker";
-import { NOT_A_TAG_CHARACTER } from "../../infra/aws/patterns";
+import { NOT_A_TAG_CHARACTER } from "../../pipeline/aws/formats";
 import { STAGES, type Stage, type StageChange } from "../core/lifecycle";
 
 export const STAGE_CHANGE_PREFIX = "stage-change:";

@@ -1,6 +1,6 @@
 /** `definition --env <name>`: the compiled pipeline definition, pretty and canonical, for review and diffs. */
-import { prettyDefinition } from "../../infra/pipeline/compile";
-import { stackPipeline } from "../../infra/pipeline/stackDefinition";
+import { prettyDefinition } from "../../pipeline/compile";
+import { stackPipeline } from "../../stack/stackPipeline";
 import { loadStackConfigFile, LOCAL_ENV } from "../core/environments";
 import { UsageError } from "../core/errors";
 

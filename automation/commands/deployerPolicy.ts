@@ -2,7 +2,7 @@
  * `deployer-policy --env <name>`: the least-privilege IAM policy (pretty JSON) for the identity that runs
  * `npm run automate` against that environment, e.g. the CI role. Needs neither AWS nor the Pulumi CLI.
  */
-import { deployerPolicy } from "../../infra/policies/deployer";
+import { deployerPolicy } from "../../stack/iam/deployer";
 import { loadStackConfigFile, LOCAL_ENV } from "../core/environments";
 import { UsageError } from "../core/errors";
 

@@ -1,6 +1,6 @@
 /** `destroy --env <name>`: tear an environment down (prod, or any protected registry, only with --yes). */
-import { modelPackageGroupArn } from "../../infra/aws/arns";
-import { stackResourceNames } from "../../infra/naming";
+import { modelPackageGroupArn } from "../../stack/arns";
+import { stackResourceNames } from "../../stack/naming";
 import { loadStackConfigFile, LOCAL_ENV } from "../core/environments";
 import { UsageError } from "../core/errors";
 import type { Log } from "../core/run";

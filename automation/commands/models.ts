@@ -1,7 +1,7 @@
 /** `models list|describe|approve|reject`: the registry of `--env <name>` or `--group <name>`. */
 import * as os from "node:os";
-import { modelPackageGroupArn } from "../../infra/aws/arns";
-import { stackResourceNames } from "../../infra/naming";
+import { modelPackageGroupArn } from "../../stack/arns";
+import { stackResourceNames } from "../../stack/naming";
 import type { StageChange } from "../core/lifecycle";
 import { loadStackConfigFile, LOCAL_ENV } from "../core/environments";
 import { UsageError } from "../core/errors";

@@ -1,7 +1,7 @@
 /** What the commands need from each target; the real implementations are wired in cli.ts, fakes in tests. */
-import type { StackConfig } from "../../infra/config";
+import type { StackConfig } from "../../stack/config";
 import type { ObjectStore } from "../core/objectStore";
-import type { ParameterDeclaration } from "../core/parameters";
+import type { ParameterDeclaration } from "../../pipeline/parameters";
 import type { RegistryClient } from "../core/registry";
 import type { RunOutcome, RunRequest } from "../core/run";
 

@@ -5,9 +5,9 @@
  * Everything that can be checked is checked for every environment first (names, config, parameters,
  * data, credentials), so a usage error exits 2 before anything changed.
  */
-import { stackResourceNames } from "../../infra/naming";
-import { stackPipeline } from "../../infra/pipeline/stackDefinition";
-import { DEFAULT_TEST_FILE, DEFAULT_TRAIN_FILE } from "../../infra/pipeline/titanic";
+import { stackResourceNames } from "../../stack/naming";
+import { stackPipeline } from "../../stack/stackPipeline";
+import { DEFAULT_TEST_FILE, DEFAULT_TRAIN_FILE } from "../../pipeline/titanic/titanicPipeline";
 import { compileLocalPipeline } from "../local/localPipeline";
 import { splitCsv } from "../data/split";
 import { stageData, type StageResult } from "../data/stage";
@@ -15,7 +15,8 @@ import type { DataSource } from "../data/source";
 import { resolveEnvironments, type Environment } from "../core/environments";
 import { OperationError, UsageError } from "../core/errors";
 import { clientRequestToken, executionDisplayName } from "../core/identity";
-import { checkParameters, declarationsOf, effectiveParameters, type ParameterDeclaration } from "../core/parameters";
+import { declarationsOf, effectiveParameters, type ParameterDeclaration } from "../../pipeline/parameters";
+import { checkParameters } from "../core/parameters";
 import { summaryStatus, type DeployReport, type EnvironmentReport, type RunSummary } from "../core/report";
 import type { Log, ProgressSink, RunOutcome } from "../core/run";
 import { StackMissingError, type OpenStack } from "../deploy/stack";

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { ConfigError, parseStackConfig, type StackConfig } from "../../infra/config";
+import { ConfigError, parseStackConfig, type StackConfig } from "../../stack/config";
 import { UsageError } from "./errors";
 
 export const LOCAL_ENV = "local";

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { canonicalJson } from "../../infra/pipeline/canonicalJson";
+import { canonicalJson } from "../../pipeline/canonicalJson";
 
 /** `GITHUB_SHA`, else `git rev-parse HEAD` (with `-dirty` for uncommitted changes), else `unknown`. */
 export function currentCommit(repoRoot: string, env: NodeJS.ProcessEnv = process.env): string {

@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError } from "../core/errors";
 import type { RegistryClient } from "../core/registry";
-import { declarationsOf } from "../core/parameters";
+import { declarationsOf } from "../../pipeline/parameters";
 import type { Log } from "../core/run";
 import type { JsonObject } from "./json";
 import { compileLocalPipeline, deployCode, LOCAL } from "./localPipeline";

@@ -3,12 +3,12 @@
  * what AWS gets) with a pseudo bucket in place of S3 and placeholder account values.
  */
 import * as path from "node:path";
-import { buildCodeBundle, codeKeys, type CodeBundle } from "../../infra/code/codeBundle";
-import { defaultPipelineConfig } from "../../infra/config";
-import { compilePipeline, type CompiledPipeline } from "../../infra/pipeline/compile";
-import { titanicPipeline } from "../../infra/pipeline/titanic";
-import { loadModelSchema } from "../../infra/pipeline/modelSchema";
-import { loadTrainingDefaults } from "../../infra/pipeline/trainingDefaults";
+import { buildCodeBundle, codeKeys, type CodeBundle } from "../../pipeline/code/codeBundle";
+import { defaultPipelineConfig } from "../../stack/config";
+import { compilePipeline, type CompiledPipeline } from "../../pipeline/compile";
+import { titanicPipeline } from "../../pipeline/titanic/titanicPipeline";
+import { loadModelSchema } from "../../pipeline/titanic/modelSchema";
+import { loadTrainingDefaults } from "../../pipeline/titanic/trainingDefaults";
 import type { Log } from "../core/run";
 import { sha256Of, type LocalObjects } from "./store/objects";
 

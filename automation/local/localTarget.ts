@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ObjectStore } from "../core/objectStore";
-import type { ParameterDeclaration } from "../core/parameters";
+import type { ParameterDeclaration } from "../../pipeline/parameters";
 import type { RegistryClient } from "../core/registry";
 import type { ExecutionReport } from "../core/report";
 import type { RunOutcome, RunRequest } from "../core/run";

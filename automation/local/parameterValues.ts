@@ -1,13 +1,10 @@
 /** Typed parameter values of one execution: the definition's defaults, then the `--param` overrides. */
 import { UsageError } from "../core/errors";
-import { typedParameterValue } from "../core/parameters";
+import { PARAMETER_TYPES, typedParameterValue, type ParameterType } from "../../pipeline/parameters";
 import { describeJson, isJsonObject, type Json } from "./json";
 import type { ParameterValue } from "./evaluate";
 
-const TYPES = ["String", "Integer", "Float", "Boolean"] as const;
-type ParameterType = (typeof TYPES)[number];
-
-/** The shared parser (core/parameters.ts), with its problem as a UsageError. */
+/** The shared parser (pipeline/parameters.ts), with its problem as a UsageError. */
 function parse(name: string, type: ParameterType, text: string, enumValues?: readonly string[]): ParameterValue {
   const typed = typedParameterValue({ name, type, ...(enumValues ? { enumValues } : {}) }, text);
   if (typeof typed === "object") throw new UsageError(`parameter ${typed.problem}`);
@@ -20,7 +17,7 @@ export function resolveParameters(declared: Json | undefined, overrides: Readonl
   const list = Array.isArray(declared) ? declared : [];
   const names = new Set<string>();
   for (const p of list) {
-    if (!isJsonObject(p) || typeof p.Name !== "string" || !(TYPES as readonly string[]).includes(String(p.Type))) {
+    if (!isJsonObject(p) || typeof p.Name !== "string" || !(PARAMETER_TYPES as readonly string[]).includes(String(p.Type))) {
       throw new UsageError(`the definition declares a parameter the local target cannot read: ${describeJson(p)}`);
     }
     const name = p.Name;

@@ -4,8 +4,8 @@
  * skipped silently.
  */
 import { UsageError } from "../core/errors";
-import { EXECUTION_VARIABLES, getReferences } from "../../infra/pipeline/expressions";
-import { findCycle } from "../../infra/pipeline/graph";
+import { EXECUTION_VARIABLES, getReferences } from "../../pipeline/expressions";
+import { findCycle } from "../../pipeline/graph";
 import { CONDITION_TYPES } from "./conditions";
 import { EXPRESSION_FUNCTIONS, expressionName } from "./evaluate";
 import { describeJson, isJsonObject, type Json, type JsonObject } from "./json";

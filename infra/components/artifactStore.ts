@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { artifactBucketPolicy } from "../policies/bucket";
+import { artifactBucketPolicy } from "../../stack/iam/bucket";
 
 export interface ArtifactStoreArgs {
   /** Globally unique bucket name (see `naming.ts`). */

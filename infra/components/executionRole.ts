@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { executionRolePolicies, executionRoleTrustPolicy, type ExecutionRolePolicyInput } from "../policies/executionRole";
+import { executionRolePolicies, executionRoleTrustPolicy, type ExecutionRolePolicyInput } from "../../stack/iam/executionRole";
 
 export interface ExecutionRoleArgs {
   /** IAM role name (see `naming.ts`); the role ARN is known before the role exists, so policies can name it. */

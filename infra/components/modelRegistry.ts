@@ -1,6 +1,6 @@
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
-import type { PolicyDocument } from "../policies/document";
+import type { PolicyDocument } from "../../stack/iam/document";
 
 export interface ModelRegistryArgs {
   /** Model package group name (see `naming.ts`). Changing it replaces the group. */

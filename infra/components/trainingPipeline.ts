@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
-import { codeKeys, ARCHIVE_NAME, type CodeBundle } from "../code/codeBundle";
-import type { CompiledPipeline } from "../pipeline/compile";
+import { codeKeys, ARCHIVE_NAME, type CodeBundle } from "../../pipeline/code/codeBundle";
+import type { CompiledPipeline } from "../../pipeline/compile";
 import { toNativeTags } from "./modelRegistry";
 
 export interface TrainingPipelineArgs {

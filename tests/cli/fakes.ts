@@ -6,7 +6,7 @@ import type { CliDeps } from "../../automation/cli";
 import type { AwsTarget, AwsTargetOptions, LocalTarget } from "../../automation/commands/targets";
 import { UsageError } from "../../automation/core/errors";
 import type { ObjectStore } from "../../automation/core/objectStore";
-import type { ParameterDeclaration } from "../../automation/core/parameters";
+import type { ParameterDeclaration } from "../../pipeline/parameters";
 import { orderHistory, planPromotion, type Stage, type StageChange } from "../../automation/core/lifecycle";
 import type { ApprovalChange, ChangeAuthor, ModelVersionDetail, RegistryClient } from "../../automation/core/registry";
 import type { ApprovalStatus, ExecutionReport, ModelReport } from "../../automation/core/report";

@@ -6,7 +6,8 @@ import { availableStacks, loadStackConfigFile, resolveEnvironments } from "../..
 import { UsageError } from "../../automation/core/errors";
 import { formatDuration, parseDuration } from "../../automation/core/duration";
 import { clientRequestToken, currentCommit, executionDisplayName } from "../../automation/core/identity";
-import { checkParameters, effectiveParameters, parseParamFlags, type ParameterDeclaration } from "../../automation/core/parameters";
+import { effectiveParameters, type ParameterDeclaration } from "../../pipeline/parameters";
+import { checkParameters, parseParamFlags } from "../../automation/core/parameters";
 import { createProgress, createTerminal } from "../../automation/core/progress";
 import { summaryStatus, type EnvironmentReport } from "../../automation/core/report";
 import { REPO_ROOT } from "../harness/pulumiMocks";

@@ -9,12 +9,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { deployerPolicyFor } from "../../automation/commands/deployerPolicy";
-import { pipelineArn, roleArn } from "../../infra/aws/arns";
-import { parseStackConfig, type StackConfig } from "../../infra/config";
-import { stackResourceNames } from "../../infra/naming";
-import { CLOUD_CONTROL_ACTIONS, deployerPolicy, HANDLER_PERMISSIONS, MANAGED_RESOURCE_TYPES, s3Backend, SIDS } from "../../infra/policies/deployer";
-import type { PolicyDocument } from "../../infra/policies/document";
-import { lintPolicy, STAR_RESOURCE_ALLOWLIST } from "../../infra/policies/lint";
+import { pipelineArn, roleArn } from "../../stack/arns";
+import { parseStackConfig, type StackConfig } from "../../stack/config";
+import { stackResourceNames } from "../../stack/naming";
+import { CLOUD_CONTROL_ACTIONS, deployerPolicy, HANDLER_PERMISSIONS, MANAGED_RESOURCE_TYPES, s3Backend, SIDS } from "../../stack/iam/deployer";
+import type { PolicyDocument } from "../../stack/iam/document";
+import { lintPolicy, STAR_RESOURCE_ALLOWLIST } from "../../stack/iam/lint";
 import { program } from "../../infra/program";
 import { REPO_ROOT, runUnderMocks, stackConfigFile } from "../harness/pulumiMocks";
 import { allows } from "./iamEval";
@@ -55,7 +55,7 @@ describe("deployer policy: covers what the driver calls", () => {
     assert.deepEqual(
       unknown.map((c) => `${c.service}:${c.operation} (${path.relative(REPO_ROOT, c.file)}:${c.line})`),
       [],
-      "add these operations to tests/deployer/operations.ts with their IAM action and resource, and grant them in infra/policies/deployer.ts",
+      "add these operations to tests/deployer/operations.ts with their IAM action and resource, and grant them in stack/iam/deployer.ts",
     );
   });
 
@@ -84,7 +84,7 @@ describe("deployer policy: covers what Pulumi manages", () => {
       const policy = deployerPolicy(configOf(stack));
       for (const type of new Set(run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).map((r) => r.type))) {
         const sids = MANAGED_RESOURCE_TYPES[type];
-        assert.ok(sids, `${type} is declared by the program but missing from MANAGED_RESOURCE_TYPES (infra/policies/deployer.ts): grant what Pulumi needs to manage it`);
+        assert.ok(sids, `${type} is declared by the program but missing from MANAGED_RESOURCE_TYPES (stack/iam/deployer.ts): grant what Pulumi needs to manage it`);
         for (const sid of sids) assert.ok(statement(policy, sid), `statement ${sid} (for ${type}) is missing`);
       }
     });

@@ -4,7 +4,7 @@
  * condition operators the project uses (StringEquals, StringLike, Bool, NumericLessThan). An operator it
  * does not know throws, so a new kind of condition cannot silently pass.
  */
-import { statementsOf } from "../../infra/policies/lint";
+import { statementsOf } from "../../stack/iam/lint";
 
 export type RequestContext = Readonly<Record<string, string>>;
 

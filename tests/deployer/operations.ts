@@ -4,9 +4,9 @@
  * the request is checked against. An operation missing here fails the coverage test: add it with its
  * action and resource, then make sure the deployer policy grants it.
  */
-import { modelPackageGroupArn, pipelineArn, bucketArn } from "../../infra/aws/arns";
-import type { StackConfig } from "../../infra/config";
-import { stackResourceNames } from "../../infra/naming";
+import { modelPackageGroupArn, pipelineArn, bucketArn } from "../../stack/arns";
+import type { StackConfig } from "../../stack/config";
+import { stackResourceNames } from "../../stack/naming";
 
 export type ResourceKind = "any" | "pipeline" | "execution" | "group" | "modelPackage" | "bucket" | "object" | "deployRole" | "none";
 

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { MODEL_ARTIFACTS_PREFIX, ModelReader, modelReaderPolicy, modelVersionsArn, PLATFORM_OUTPUTS } from "../../examples/consumer/consumer";
-import { lintPolicy } from "../../infra/policies/lint";
+import { lintPolicy } from "../../stack/iam/lint";
 import { guardrailPolicies } from "../../policy/policies";
 import { allows } from "../deployer/iamEval";
 import { REPO_ROOT, valueOf } from "../harness/pulumiMocks";

@@ -1,7 +1,7 @@
 /** Prints what a fresh process compiles for a stack (used by the cross-process determinism test). */
 import { createHash } from "node:crypto";
-import { parseStackConfig } from "../../infra/config";
-import { stackPipeline } from "../../infra/pipeline/stackDefinition";
+import { parseStackConfig } from "../../stack/config";
+import { stackPipeline } from "../../stack/stackPipeline";
 import { stackConfigFile } from "./pulumiMocks";
 
 const stack = process.argv[2] ?? "dev";

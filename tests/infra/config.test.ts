@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ConfigError, parseStackConfig, type ConfigProblem } from "../../infra/config";
+import { ConfigError, parseStackConfig, type ConfigProblem } from "../../stack/config";
 import { stackConfigFile } from "../harness/pulumiMocks";
 
 const VALID = {

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { REGIONS } from "../../infra/aws/regions";
+import { REGIONS } from "../../pipeline/aws/regions";
 import {
   bucketNameProblems,
   ENV_MAX_LENGTH,
@@ -10,7 +10,7 @@ import {
   pipelineNameProblems,
   PREFIX_MAX_LENGTH,
   resourceNames,
-} from "../../infra/naming";
+} from "../../stack/naming";
 
 const segment = (maxLength: number) =>
   fc

@@ -1,11 +1,11 @@
 import { strict as assert } from "node:assert";
-import { bucketArn, roleArn } from "../../infra/aws/arns";
-import { xgboostRepositoryArn } from "../../infra/aws/regions";
-import { artifactBucketPolicy } from "../../infra/policies/bucket";
-import { asList, type PolicyDocument, type PolicyStatement } from "../../infra/policies/document";
-import { executionRolePolicies, executionRoleTrustPolicy, type ExecutionRolePolicyInput } from "../../infra/policies/executionRole";
-import { lintPolicy } from "../../infra/policies/lint";
-import { modelRegistryPolicy } from "../../infra/policies/modelRegistry";
+import { bucketArn, roleArn } from "../../stack/arns";
+import { xgboostRepositoryArn } from "../../pipeline/aws/regions";
+import { artifactBucketPolicy } from "../../stack/iam/bucket";
+import { asList, type PolicyDocument, type PolicyStatement } from "../../stack/iam/document";
+import { executionRolePolicies, executionRoleTrustPolicy, type ExecutionRolePolicyInput } from "../../stack/iam/executionRole";
+import { lintPolicy } from "../../stack/iam/lint";
+import { modelRegistryPolicy } from "../../stack/iam/modelRegistry";
 
 const scope = { partition: "aws" as const, region: "eu-west-1", accountId: "123456789012" };
 const input: ExecutionRolePolicyInput = {

@@ -4,9 +4,9 @@
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig, type StackConfig } from "../../infra/config";
-import { asList, type PolicyStatement } from "../../infra/policies/document";
-import { lintPolicy } from "../../infra/policies/lint";
+import { parseStackConfig, type StackConfig } from "../../stack/config";
+import { asList, type PolicyStatement } from "../../stack/iam/document";
+import { lintPolicy } from "../../stack/iam/lint";
 import type { PlatformOutputs } from "../../infra/platform";
 import { program } from "../../infra/program";
 import { runUnderMocks, stackConfigFile, valueOf, type ProgramRun, type RecordedResource } from "../harness/pulumiMocks";

@@ -1,11 +1,11 @@
 /** The TrainingPipeline component under mocks: the Pipeline resource gets this definition, this role and the code. */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { codeKeys } from "../../infra/code/codeBundle";
+import { codeKeys } from "../../pipeline/code/codeBundle";
 import { TrainingPipeline } from "../../infra/components/trainingPipeline";
-import { parseStackConfig, type StackConfig } from "../../infra/config";
-import { compilePipeline } from "../../infra/pipeline/compile";
-import { stackPipeline } from "../../infra/pipeline/stackDefinition";
+import { parseStackConfig, type StackConfig } from "../../stack/config";
+import { compilePipeline } from "../../pipeline/compile";
+import { stackPipeline } from "../../stack/stackPipeline";
 import { program } from "../../infra/program";
 import { runUnderMocks, stackConfigFile, type ProgramRun } from "../harness/pulumiMocks";
 

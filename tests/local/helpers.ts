@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { x as extractTar } from "tar";
-import { deterministicTarGz } from "../../infra/code/codeBundle";
+import { deterministicTarGz } from "../../pipeline/code/codeBundle";
 import type { ProgressSink, RunOutcome, RunRequest } from "../../automation/core/run";
 import type { Json, JsonObject } from "../../automation/local/json";
 import { LocalTargetImpl } from "../../automation/local/localTarget";
@@ -11,7 +11,7 @@ import { openDatabase, type Db } from "../../automation/local/store/database";
 import { ExecutionStore } from "../../automation/local/store/executions";
 import { LocalObjects } from "../../automation/local/store/objects";
 import { LocalRegistry } from "../../automation/local/store/registry";
-import { declarationsOf } from "../../automation/core/parameters";
+import { declarationsOf } from "../../pipeline/parameters";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 

@@ -6,9 +6,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tar from "tar";
-import { buildCodeBundle, codeHash, collectCode, deterministicTarGz } from "../../infra/code/codeBundle";
-import { parseStackConfig } from "../../infra/config";
-import { stackPipeline } from "../../infra/pipeline/stackDefinition";
+import { buildCodeBundle, codeHash, collectCode, deterministicTarGz } from "../../pipeline/code/codeBundle";
+import { parseStackConfig } from "../../stack/config";
+import { stackPipeline } from "../../stack/stackPipeline";
 import { REPO_ROOT, stackConfigFile } from "../harness/pulumiMocks";
 
 interface Emitted {

@@ -1,10 +1,10 @@
 /** Shared inputs for the compiler tests: the committed dev config and the real training code. */
-import { parseStackConfig, type StackConfig } from "../../infra/config";
-import { buildCodeBundle } from "../../infra/code/codeBundle";
-import type { PipelineDefinition } from "../../infra/pipeline/definition";
-import { titanicPipeline, type TitanicPipelineInput } from "../../infra/pipeline/titanic";
-import { loadModelSchema } from "../../infra/pipeline/modelSchema";
-import { loadTrainingDefaults } from "../../infra/pipeline/trainingDefaults";
+import { parseStackConfig, type StackConfig } from "../../stack/config";
+import { buildCodeBundle } from "../../pipeline/code/codeBundle";
+import type { PipelineDefinition } from "../../pipeline/definition";
+import { titanicPipeline, type TitanicPipelineInput } from "../../pipeline/titanic/titanicPipeline";
+import { loadModelSchema } from "../../pipeline/titanic/modelSchema";
+import { loadTrainingDefaults } from "../../pipeline/titanic/trainingDefaults";
 import { stackConfigFile } from "../harness/pulumiMocks";
 
 /** The pipeline parameters of contracts §4 and their SageMaker types, plus the lineage ones the driver sets. */

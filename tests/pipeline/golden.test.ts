@@ -6,9 +6,9 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseStackConfig } from "../../infra/config";
-import { prettyDefinition } from "../../infra/pipeline/compile";
-import { stackPipeline } from "../../infra/pipeline/stackDefinition";
+import { parseStackConfig } from "../../stack/config";
+import { prettyDefinition } from "../../pipeline/compile";
+import { stackPipeline } from "../../stack/stackPipeline";
 import { REPO_ROOT, stackConfigFile } from "../harness/pulumiMocks";
 
 const GOLDEN = path.join(REPO_ROOT, "tests", "golden", "dev-definition.json");

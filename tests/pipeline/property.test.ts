@@ -1,11 +1,11 @@
 /** Property-based tests of the compiler: random definitions are compiled or rejected by name, never crash. */
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { canonicalJson } from "../../infra/pipeline/canonicalJson";
-import { compilePipeline } from "../../infra/pipeline/compile";
-import type { BranchStep, Parameter, ParameterType, PipelineDefinition, Step } from "../../infra/pipeline/definition";
-import { execution, jsonGet, parameter, stepProperty, type Expr } from "../../infra/pipeline/expressions";
-import { PipelineDefinitionError } from "../../infra/pipeline/validate";
+import { canonicalJson } from "../../pipeline/canonicalJson";
+import { compilePipeline } from "../../pipeline/compile";
+import type { BranchStep, Parameter, ParameterType, PipelineDefinition, Step } from "../../pipeline/definition";
+import { execution, jsonGet, parameter, stepProperty, type Expr } from "../../pipeline/expressions";
+import { PipelineDefinitionError } from "../../pipeline/validate";
 
 const NAMES = ["A", "B", "C", "D", "E", "F", "G", "H", "bad.name", ""];
 const PARAM_NAMES = ["P1", "P2", "P3", "bad name"];

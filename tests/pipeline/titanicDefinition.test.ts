@@ -1,8 +1,8 @@
 /** The project's definition against the rules of ../shared/reference/sagemaker-pipeline-definition.md. */
 import { strict as assert } from "node:assert";
-import type { ConditionStep, FailStep, PipelineDefinition, ProcessingStep, RegisterModelStep, TrainingStep } from "../../infra/pipeline/definition";
-import { compilePipeline } from "../../infra/pipeline/compile";
-import { loadTrainingDefaults } from "../../infra/pipeline/trainingDefaults";
+import type { ConditionStep, FailStep, PipelineDefinition, ProcessingStep, RegisterModelStep, TrainingStep } from "../../pipeline/definition";
+import { compilePipeline } from "../../pipeline/compile";
+import { loadTrainingDefaults } from "../../pipeline/titanic/trainingDefaults";
 import { CONTRACT_PARAMETER_TYPES, devConfig, LINEAGE_PARAMETER_TYPES, titanicDefinition, titanicInput } from "./fixtures";
 
 const steps = (d: PipelineDefinition) => {

@@ -1,8 +1,8 @@
 /** Every validator error, on the real definition broken one way at a time and on small definitions. */
 import { strict as assert } from "node:assert";
-import { compilePipeline, MAX_DEFINITION_CHARACTERS } from "../../infra/pipeline/compile";
-import type { PipelineDefinition, Step } from "../../infra/pipeline/definition";
-import { PipelineDefinitionError, validateDefinition } from "../../infra/pipeline/validate";
+import { compilePipeline, MAX_DEFINITION_CHARACTERS } from "../../pipeline/compile";
+import type { PipelineDefinition, Step } from "../../pipeline/definition";
+import { PipelineDefinitionError, validateDefinition } from "../../pipeline/validate";
 import { deleteAt, mutableCopy, pushAt, setAt, titanicDefinition, valueAt, type DeepMutable } from "./fixtures";
 
 type Def = DeepMutable<PipelineDefinition>;

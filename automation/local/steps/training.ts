@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { c as createTar, x as extractTar } from "tar";
-import { deterministicTarGz } from "../../../infra/code/codeBundle";
+import { deterministicTarGz } from "../../../pipeline/code/codeBundle";
 import { decodeHyperparameters, frameworkString, hyperparameterEnvironment, scriptArguments } from "../hyperparameters";
 import { arrayField, describeJson, FieldError, isJsonObject, objectField, objectsOf, optionalObject, stringField, stringMap, type Json, type JsonObject } from "../json";
 import { hostPath, parseS3Uri, s3Uri } from "../paths";

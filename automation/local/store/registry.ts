@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { APPROVAL_STATUSES as TITANIC_APPROVAL_STATUSES } from "../../../infra/pipeline/titanic";
+import { APPROVAL_STATUSES as TITANIC_APPROVAL_STATUSES } from "../../../pipeline/titanic/titanicPipeline";
 import { UsageError } from "../../core/errors";
 import { metricsOfReport } from "../../core/metrics";
 import { checkApprovalChange, orderHistory, planPromotion, type Stage, type StageChange } from "../../core/lifecycle";

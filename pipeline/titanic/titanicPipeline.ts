@@ -4,12 +4,12 @@
  *
  * A pure function of names, settings and the code hash; the compiler turns it into the definition.
  */
-import type { PipelineConfig } from "../config";
+import type { PipelineSettings } from "./settings";
 import { XGBOOST_FRAMEWORK_VERSION, xgboostImageUri } from "../aws/regions";
 import type { ProductionVariantInstanceType, TransformInstanceType } from "@aws-sdk/client-sagemaker";
 import { codeKeys } from "../code/codeBundle";
-import type { ConditionStep, FailStep, Parameter, PipelineDefinition, ProcessingStep, RegisterModelStep, RetryPolicy, TrainingStep } from "./definition";
-import { asString, execution, join, jsonGet, parameter, stepProperty, type Expr } from "./expressions";
+import type { ConditionStep, FailStep, Parameter, PipelineDefinition, ProcessingStep, RegisterModelStep, RetryPolicy, TrainingStep } from "../definition";
+import { asString, execution, join, jsonGet, parameter, stepProperty, type Expr } from "../expressions";
 import type { ModelSchema } from "./modelSchema";
 import type { TrainingDefaults } from "./trainingDefaults";
 
@@ -22,7 +22,7 @@ export interface TitanicPipelineInput {
   /** Content hash of the training code bundle (see codeBundle.ts). */
   readonly codeSha256: string;
   readonly kmsKeyArn?: string;
-  readonly settings: PipelineConfig;
+  readonly settings: PipelineSettings;
   readonly defaults: TrainingDefaults;
   /** Input/output schema recorded with every registered version. */
   readonly schema: ModelSchema;
@@ -69,7 +69,7 @@ const P = {
 export const LINEAGE_PARAMETERS = [P.trainDataSha256, P.testDataSha256, P.sourceCommit] as const;
 
 /** The pipeline parameters of contracts §4, with working defaults. */
-export function titanicParameters(settings: PipelineConfig, defaults: TrainingDefaults): Parameter[] {
+export function titanicParameters(settings: PipelineSettings, defaults: TrainingDefaults): Parameter[] {
   return [
     { Name: P.maxDepth, Type: "Integer", DefaultValue: defaults.maxDepth },
     { Name: P.eta, Type: "Float", DefaultValue: defaults.eta },

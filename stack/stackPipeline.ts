@@ -2,14 +2,14 @@
  * One stack's compiled pipeline, from its config alone: no AWS call and no Pulumi engine, so the
  * program, the `definition` command, the driver and the local target all compile the very same bytes.
  */
-import { pipelineArn, roleArn } from "../aws/arns";
-import { buildCodeBundle, type CodeBundle } from "../code/codeBundle";
-import type { StackConfig } from "../config";
-import { stackResourceNames, type ResourceNames } from "../naming";
-import { compilePipeline, type CompiledPipeline } from "./compile";
-import { titanicPipeline, type TitanicPipelineInput } from "./titanic";
-import { loadModelSchema } from "./modelSchema";
-import { loadTrainingDefaults, TRAINING_DIR } from "./trainingDefaults";
+import { pipelineArn, roleArn } from "./arns";
+import { buildCodeBundle, type CodeBundle } from "../pipeline/code/codeBundle";
+import type { StackConfig } from "./config";
+import { stackResourceNames, type ResourceNames } from "./naming";
+import { compilePipeline, type CompiledPipeline } from "../pipeline/compile";
+import { titanicPipeline, type TitanicPipelineInput } from "../pipeline/titanic/titanicPipeline";
+import { loadModelSchema } from "../pipeline/titanic/modelSchema";
+import { loadTrainingDefaults, TRAINING_DIR } from "../pipeline/titanic/trainingDefaults";
 
 export interface StackPipeline {
   readonly names: ResourceNames;

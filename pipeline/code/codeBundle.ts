@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { Header } from "tar";
-import { loadModelSchema } from "../pipeline/modelSchema";
+import { loadModelSchema } from "../titanic/modelSchema";
 
 export interface CodeFile {
   /** Path inside the archive (POSIX, at the root). */

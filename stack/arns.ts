@@ -1,5 +1,5 @@
 /** ARNs of this stack's resources, computed from names so policies can be built before anything exists. */
-import type { AwsPartition } from "./regions";
+import type { AwsPartition } from "../pipeline/aws/regions";
 
 export interface ArnScope {
   readonly partition: AwsPartition;

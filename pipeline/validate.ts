@@ -4,7 +4,7 @@
  */
 import { EXECUTION_VARIABLES, getReferences, jsonGetReferences } from "./expressions";
 import { findCycle } from "./graph";
-import { ISO_DURATION, TAG_CHARACTERS } from "../aws/patterns";
+import { ISO_DURATION, TAG_CHARACTERS } from "./aws/formats";
 import type { Condition, ParameterType, PipelineDefinition, ProcessingStep, RegisterModelStep, RetryPolicy, Step, TrainingStep } from "./definition";
 
 export class PipelineDefinitionError extends Error {

@@ -5,7 +5,7 @@
  * what the train -> evaluate -> register steps need (SageMaker developer guide, "IAM Access Management"
  * and "SageMaker roles": CreateTrainingJob / CreateProcessingJob permissions) and nothing else.
  */
-import { logGroupArn, modelPackageGroupArn, modelPackageVersionsArn, sageMakerArn, type ArnScope } from "../aws/arns";
+import { logGroupArn, modelPackageGroupArn, modelPackageVersionsArn, sageMakerArn, type ArnScope } from "../arns";
 import { policyDocument, type PolicyDocument } from "./document";
 
 export const SAGEMAKER_SERVICE_PRINCIPAL = "sagemaker.amazonaws.com";

@@ -1,5 +1,5 @@
 /** The model package group's resource policy (cross-account read access), as a pure function. */
-import { accountRootArn, modelPackageGroupArn, modelPackageVersionsArn, type ArnScope } from "../aws/arns";
+import { accountRootArn, modelPackageGroupArn, modelPackageVersionsArn, type ArnScope } from "../arns";
 import { policyDocument, type PolicyDocument } from "./document";
 
 export interface RegistryPolicyInput extends ArnScope {

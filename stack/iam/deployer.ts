@@ -9,7 +9,7 @@
  * Pure: a function of the stack config, so the policy can be printed before anything exists
  * (`npm run automate -- deployer-policy --env <name>`) and tested without AWS.
  */
-import { bucketArn, modelPackageGroupArn, modelPackageVersionsArn, pipelineArn, roleArn, type ArnScope } from "../aws/arns";
+import { bucketArn, modelPackageGroupArn, modelPackageVersionsArn, pipelineArn, roleArn, type ArnScope } from "../arns";
 import type { StackConfig } from "../config";
 import { stackResourceNames } from "../naming";
 import { SAGEMAKER_SERVICE_PRINCIPAL } from "./executionRole";

@@ -6,8 +6,9 @@
  * `StackConfig` or throws ONE `ConfigError` that lists every bad key, what was given and what is allowed,
  * before any resource is declared.
  */
-import { ISO_DURATION, TAG_CHARACTERS } from "./aws/patterns";
-import { REGIONS, regionFacts, type AwsPartition } from "./aws/regions";
+import type { PipelineSettings, SpotSettings } from "../pipeline/titanic/settings";
+import { ISO_DURATION, TAG_CHARACTERS } from "../pipeline/aws/formats";
+import { REGIONS, regionFacts, type AwsPartition } from "../pipeline/aws/regions";
 import { ENV_MAX_LENGTH, PREFIX_MAX_LENGTH, SEGMENT_PATTERN } from "./naming";
 
 /** Pulumi project name (Pulumi.yaml) and the namespace of this project's config keys. */
@@ -35,36 +36,9 @@ export interface RegistryConfig {
   readonly readerAccountIds: readonly string[];
 }
 
-export interface SpotConfig {
-  /** Managed spot training: cheaper, may be interrupted (the job resumes from checkpoints). */
-  readonly enabled: boolean;
-  /** Longest time a spot job may wait for capacity plus run; must exceed the max runtime. */
-  readonly maxWaitSeconds: number;
-}
-
-export interface PipelineConfig {
-  /** Default of the `TrainingInstanceType` pipeline parameter. */
-  readonly trainingInstanceType: string;
-  /** Default of the `TrainingInstanceCount` pipeline parameter. */
-  readonly trainingInstanceCount: number;
-  /** Default of the `ProcessingInstanceType` pipeline parameter. */
-  readonly processingInstanceType: string;
-  /** Default of the `AccuracyThreshold` pipeline parameter: the registration gate. */
-  readonly accuracyThreshold: number;
-  /** Stopping condition of the training and evaluation jobs. */
-  readonly maxRuntimeSeconds: number;
-  /** EBS volume per training or processing instance. */
-  readonly volumeSizeGb: number;
-  readonly spot: SpotConfig;
-  /** Step caching: re-use a previous job's result when its inputs are unchanged. */
-  readonly cache: { readonly enabled: boolean; readonly expireAfter: string };
-  /** Steps one execution may run at once. */
-  readonly maxParallelSteps: number;
-  /** Instance types the registered model declares for real-time inference. */
-  readonly inferenceInstanceTypes: readonly string[];
-  /** Instance types the registered model declares for batch transform. */
-  readonly transformInstanceTypes: readonly string[];
-}
+/** A stack's pipeline settings (the pipeline package owns their shape). */
+export type PipelineConfig = PipelineSettings;
+export type SpotConfig = SpotSettings;
 
 export interface StackConfig {
   readonly project: string;
