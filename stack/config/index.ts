@@ -1,0 +1,7 @@
+/** A stack's configuration: its shape, the parser that checks it, and the tags it puts on every resource. */
+export type { BucketConfig, PipelineConfig, RegistryConfig, SpotConfig, StackConfig } from "./types";
+export { ConfigError, type ConfigProblem } from "./errors";
+export { PROJECT } from "./keys";
+export { DEFAULT_CORS_ORIGINS, DEFAULT_NAME_PREFIX } from "./rules";
+export { defaultPipelineConfig, parseStackConfig } from "./parse";
+export { REQUIRED_TAG_KEYS, stackTags } from "./tags";
