@@ -1,4 +1,4 @@
-/** What a stack may configure about the Titanic pipeline (validated by stack/config.ts). */
+/** What a stack may configure about the Titanic pipeline (validated by stack/config/). */
 
 export interface SpotSettings {
   /** Managed spot training: cheaper, may be interrupted (the job resumes from checkpoints). */
