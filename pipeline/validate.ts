@@ -3,7 +3,7 @@
  * names the step and the field instead of failing a deployment or an execution.
  */
 import { EXECUTION_VARIABLES, getReferences, jsonGetReferences } from "./expressions";
-import { findCycle } from "./graph";
+import { findCycle, ownBody, stepGraph, type GraphStep, type StepGraphProblem } from "./graph";
 import { ISO_DURATION, TAG_CHARACTERS } from "./aws/formats";
 import type { Condition, ParameterType, PipelineDefinition, ProcessingStep, RegisterModelStep, RetryPolicy, Step, TrainingStep } from "./definition";
 
@@ -19,17 +19,15 @@ const JOB_EXCEPTIONS = new Set(["Step.SERVICE_FAULT", "Step.THROTTLING", "SageMa
 const STEP_EXCEPTIONS = new Set(["Step.SERVICE_FAULT", "Step.THROTTLING"]);
 const BRANCH_TYPES = new Set(["Training", "Processing", "RegisterModel", "Fail"]);
 
-interface Located {
-  readonly step: Step;
-  /** The condition step whose branch holds this step, if any. */
-  readonly branchOf?: string;
-}
-
 /** Every problem in the definition; empty when SageMaker would accept it. */
 export function validateDefinition(definition: PipelineDefinition): string[] {
   const problems: string[] = [];
   const parameters = checkParameters(definition, problems);
-  const steps = collectSteps(definition.Steps, problems);
+  const graph = stepGraph(definition, {
+    step: (found) => checkStepName(found, problems),
+    problem: (problem) => graphProblem(problem, problems),
+  });
+  const steps = graph.steps;
 
   for (const { step } of steps.values()) {
     const where = `step ${step.Name}`;
@@ -51,7 +49,7 @@ export function validateDefinition(definition: PipelineDefinition): string[] {
     }
   }
 
-  const cycle = findCycle(dependencyGraph(steps));
+  const cycle = findCycle(graph.dependencies);
   if (cycle) problems.push(`dependency cycle: ${cycle.join(" -> ")}`);
   return problems;
 }
@@ -89,30 +87,26 @@ export function matchesType(value: unknown, type: ParameterType): boolean {
   }
 }
 
-function collectSteps(topLevel: readonly Step[], problems: string[]): Map<string, Located> {
-  const steps = new Map<string, Located>();
-  const add = (step: Step, branchOf?: string) => {
-    if (!NAME.test(step.Name)) problems.push(`step "${step.Name}": the name must be 1-64 characters of A-Z a-z 0-9 _ -`);
-    if (steps.has(step.Name)) problems.push(`step ${step.Name}: the name is used twice (step names are unique across the whole definition, condition branches included)`);
-    else steps.set(step.Name, { step, ...(branchOf ? { branchOf } : {}) });
-  };
-  for (const step of topLevel) {
-    add(step);
-    if (step.Type !== "Condition") continue;
-    for (const branch of [step.Arguments.IfSteps, step.Arguments.ElseSteps]) {
-      for (const nested of branch) {
-        if (!BRANCH_TYPES.has(nested.Type)) problems.push(`step ${nested.Name}: a ${nested.Type} step cannot sit inside condition ${step.Name}`);
-        add(nested, step.Name);
-      }
-    }
-  }
-  return steps;
+/** A step's name, and whether it may sit where it is (graph.ts finds the steps; this judges them). */
+function checkStepName({ name, type, branchOf }: GraphStep<Step>, problems: string[]): void {
+  if (branchOf && !BRANCH_TYPES.has(type)) problems.push(`step ${name}: a ${type} step cannot sit inside condition ${branchOf}`);
+  if (!NAME.test(name)) problems.push(`step "${name}": the name must be 1-64 characters of A-Z a-z 0-9 _ -`);
 }
 
-/** The parts of a step that belong to it: a condition's branch steps are steps of their own. */
-function ownBody(step: Step): unknown {
-  if (step.Type !== "Condition") return step;
-  return { ...step, Arguments: { ...step.Arguments, IfSteps: [], ElseSteps: [] } };
+function graphProblem(problem: StepGraphProblem, problems: string[]): void {
+  switch (problem.kind) {
+    case "duplicateName":
+      return void problems.push(`step ${problem.name}: the name is used twice (step names are unique across the whole definition, condition branches included)`);
+    case "nestedCondition":
+      return; // checkStepName already reports a Condition step inside a branch
+    // The typed definition rules these out; a definition built around the types still gets a message.
+    case "noSteps":
+      return void problems.push("the definition has no Steps list");
+    case "notAStep":
+      return void problems.push(`${problem.where}: a step needs a Name and a Type`);
+    case "branchNotAList":
+      return void problems.push(`step ${problem.condition}: Arguments.${problem.branch} must be a list`);
+  }
 }
 
 function checkStepFields(step: Step, problems: string[]): void {
@@ -277,7 +271,7 @@ function checkReference(
   step: Step,
   reference: string,
   parameters: Map<string, ParameterType>,
-  steps: Map<string, Located>,
+  steps: ReadonlyMap<string, GraphStep<Step>>,
   problems: string[],
 ): void {
   const where = `step ${step.Name}`;
@@ -310,19 +304,4 @@ function checkReference(
     default:
       problems.push(`${where}: "${reference}" must start with Parameters., Execution. or Steps.`);
   }
-}
-
-/** step -> the steps it waits for (data references, DependsOn, and the condition that owns a branch step). */
-function dependencyGraph(steps: Map<string, Located>): Map<string, Set<string>> {
-  const graph = new Map<string, Set<string>>();
-  for (const [name, { step, branchOf }] of steps) {
-    const edges = new Set<string>(step.DependsOn ?? []);
-    for (const reference of getReferences(ownBody(step))) {
-      const target = /^Steps\.([^.[]+)/.exec(reference)?.[1];
-      if (target && steps.has(target) && target !== name) edges.add(target);
-    }
-    if (branchOf) edges.add(branchOf);
-    graph.set(name, new Set([...edges].filter((e) => steps.has(e))));
-  }
-  return graph;
 }
