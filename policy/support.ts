@@ -1,6 +1,7 @@
 /**
  * Helpers shared by the guardrail policies: reading loosely typed resource properties, the stack name,
- * tags, and values that may be unknown during `pulumi preview`.
+ * production stacks, tags, how a violation names a resource, and values that may be unknown during
+ * `pulumi preview`.
  *
  * Resource properties reach a policy as plain JSON wrapped in a proxy that throws `UnknownValueError`
  * when a value is not known yet (preview of a new resource). The policy server turns that error into an
@@ -8,6 +9,10 @@
  * `up`. So policies read properties directly and let that error through; only `known()` swallows it, for
  * the few places where an unknown value just means "try the next source".
  */
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+
+/** A policy that checks each resource and the stack as a whole. */
+export type ResourceAndStackPolicy = ResourceValidationPolicy & StackValidationPolicy;
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -55,6 +60,15 @@ export function stackOfUrn(urn: string): string | undefined {
   const match = /^urn:pulumi:([^:]+)::/.exec(urn);
   return match?.[1];
 }
+
+/** How a violation names a resource: `<name> (<type>)`. */
+export const subject = (r: { readonly type: string; readonly name: string }): string => `${r.name} (${r.type})`;
+
+/** Whether the resource's stack is one of the pack's production stacks. */
+export const isProduction = (urn: string, config: { productionStacks?: unknown }): boolean => {
+  const stack = stackOfUrn(urn);
+  return stack !== undefined && productionStacks(config).includes(stack);
+};
 
 /** Stacks treated as production unless the pack's config says otherwise (`productionStacks`). */
 export const DEFAULT_PRODUCTION_STACKS: readonly string[] = ["prod"];

@@ -158,8 +158,8 @@ const MUTATIONS: readonly Mutation[] = [
     fix: /use the trust policy of executionRoleTrustPolicy/,
     on: ["execution-role"],
   },
-  { title: "a pipeline name with an underscore", mutate: (rs) => void (one(rs, T.nativePipeline).props.pipelineName = "ml-pipeline-dev-titanic_training"), policy: "sagemaker-names-valid", fix: /use the names of infra\/naming\.ts/ },
-  { title: "a model package group without an explicit name", mutate: (rs) => void delete one(rs, T.nativeModelPackageGroup).props.modelPackageGroupName, policy: "sagemaker-names-valid", fix: /set one from infra\/naming\.ts/ },
+  { title: "a pipeline name with an underscore", mutate: (rs) => void (one(rs, T.nativePipeline).props.pipelineName = "ml-pipeline-dev-titanic_training"), policy: "sagemaker-names-valid", fix: /use the names of stack\/naming\.ts/ },
+  { title: "a model package group without an explicit name", mutate: (rs) => void delete one(rs, T.nativeModelPackageGroup).props.modelPackageGroupName, policy: "sagemaker-names-valid", fix: /set one from stack\/naming\.ts/ },
   {
     title: "a pretty-printed (non-canonical) pipeline definition",
     mutate: (rs) => {

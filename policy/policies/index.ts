@@ -1,0 +1,35 @@
+/**
+ * The guardrail policies of ml-pipeline. This module only exports policies (plain objects with plain
+ * functions): `policy/index.ts` builds the PolicyPack (which starts a gRPC server), tests call the functions.
+ *
+ * Every violation message says what is wrong and how to fix it. Every policy is mandatory.
+ */
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { iamNoAwsManagedFullAccess, iamNoStarResource, iamNoWildcardActions, iamPassRoleRequiresPassedToService, iamPolicyDocumentValid } from "./iam";
+import { noForceDestroyInProduction, s3BucketEncryption, s3PublicAccessBlocked, s3TlsOnlyBucketPolicy, s3VersioningEnabled } from "./s3";
+import { productionModelRegistryProtected, sageMakerNamesValid, sageMakerPipelineDefinitionCanonical, sageMakerPipelineUsesExecutionRole } from "./sageMaker";
+import { requiredTags } from "./tags";
+
+export { iamNoAwsManagedFullAccess, iamNoStarResource, iamNoWildcardActions, iamPassRoleRequiresPassedToService, iamPolicyDocumentValid } from "./iam";
+export { noForceDestroyInProduction, s3BucketEncryption, s3PublicAccessBlocked, s3TlsOnlyBucketPolicy, s3VersioningEnabled } from "./s3";
+export { productionModelRegistryProtected, sageMakerNamesValid, sageMakerPipelineDefinitionCanonical, sageMakerPipelineUsesExecutionRole } from "./sageMaker";
+export { requiredTags } from "./tags";
+
+/** Every policy of the pack, in the order they are reported. */
+export const guardrailPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+  s3BucketEncryption,
+  s3PublicAccessBlocked,
+  s3TlsOnlyBucketPolicy,
+  s3VersioningEnabled,
+  noForceDestroyInProduction,
+  iamPolicyDocumentValid,
+  iamNoWildcardActions,
+  iamNoStarResource,
+  iamPassRoleRequiresPassedToService,
+  iamNoAwsManagedFullAccess,
+  sageMakerPipelineUsesExecutionRole,
+  sageMakerNamesValid,
+  sageMakerPipelineDefinitionCanonical,
+  productionModelRegistryProtected,
+  requiredTags,
+];
