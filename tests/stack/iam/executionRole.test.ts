@@ -1,11 +1,9 @@
 import { strict as assert } from "node:assert";
-import { bucketArn, roleArn } from "../../stack/arns";
-import { xgboostRepositoryArn } from "../../pipeline/aws/regions";
-import { artifactBucketPolicy } from "../../stack/iam/bucket";
-import { asList, type PolicyDocument, type PolicyStatement } from "../../stack/iam/document";
-import { executionRolePolicies, executionRoleTrustPolicy, type ExecutionRolePolicyInput } from "../../stack/iam/executionRole";
-import { lintPolicy } from "../../stack/iam/lint";
-import { modelRegistryPolicy } from "../../stack/iam/modelRegistry";
+import { bucketArn, roleArn } from "../../../stack/arns";
+import { xgboostRepositoryArn } from "../../../pipeline/aws/regions";
+import { asList, type PolicyDocument, type PolicyStatement } from "../../../stack/iam/document";
+import { executionRolePolicies, executionRoleTrustPolicy, type ExecutionRolePolicyInput } from "../../../stack/iam/executionRole";
+import { lintPolicy } from "../../../stack/iam/lint";
 
 const scope = { partition: "aws" as const, region: "eu-west-1", accountId: "123456789012" };
 const input: ExecutionRolePolicyInput = {
@@ -106,69 +104,5 @@ describe("execution role policies", () => {
     const docs = executionRolePolicies({ ...input, ...cnScope, imageRepositoryArn: xgboostRepositoryArn("cn-north-1") });
     const arns = statements(docs).flatMap((s) => asList(s.Resource)).filter((r) => r !== "*" && r.startsWith("arn:"));
     for (const arn of arns.filter((a) => !a.startsWith("arn:aws:s3") && !a.startsWith("arn:aws:iam"))) assert.match(arn, /^arn:aws-cn:/);
-  });
-});
-
-describe("artifact bucket policy", () => {
-  const policy = artifactBucketPolicy({ bucketArn: "arn:aws:s3:::b", readWriteRoleArns: ["arn:aws:iam::123456789012:role/r"] });
-
-  it("denies every request without TLS, and TLS older than 1.2, on the bucket and its objects", () => {
-    const insecure = policy.Statement.find((s) => s.Sid === "DenyInsecureTransport")!;
-    assert.equal(insecure.Effect, "Deny");
-    assert.equal(insecure.Principal, "*");
-    assert.deepEqual(insecure.Condition, { Bool: { "aws:SecureTransport": "false" } });
-    assert.deepEqual(asList(insecure.Resource), ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]);
-    const oldTls = policy.Statement.find((s) => s.Sid === "DenyTlsOlderThan12")!;
-    assert.deepEqual(oldTls.Condition, { NumericLessThan: { "s3:TlsVersion": "1.2" } });
-  });
-
-  it("grants the execution role object read/write and listing, nothing else", () => {
-    const allows = policy.Statement.filter((s) => s.Effect === "Allow");
-    assert.deepEqual(
-      allows.flatMap((s) => asList(s.Action)).sort(),
-      ["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:PutObject"],
-    );
-    for (const s of allows) assert.deepEqual(s.Principal, { AWS: ["arn:aws:iam::123456789012:role/r"] });
-    assert.deepEqual(lintPolicy(policy), []);
-  });
-});
-
-describe("model registry policy", () => {
-  it("is absent without reader accounts", () => {
-    assert.equal(modelRegistryPolicy({ ...scope, groupName: "g", readerAccountIds: [] }), undefined);
-  });
-  it("lets reader accounts list and describe the group's versions, sorted for a stable diff", () => {
-    const policy = modelRegistryPolicy({ ...scope, groupName: "g", readerAccountIds: ["222222222222", "111111111111"] })!;
-    const [statement] = policy.Statement;
-    assert.deepEqual(statement!.Principal, { AWS: ["arn:aws:iam::111111111111:root", "arn:aws:iam::222222222222:root"] });
-    assert.ok(asList(statement!.Action).every((a) => /^sagemaker:(Describe|List)/.test(a)), "read-only actions");
-    assert.deepEqual(asList(statement!.Resource), [
-      "arn:aws:sagemaker:eu-west-1:123456789012:model-package-group/g",
-      "arn:aws:sagemaker:eu-west-1:123456789012:model-package/g/*",
-    ]);
-  });
-});
-
-describe("policy lint", () => {
-  it("finds wildcard actions, unlisted '*' resources, unconditioned PassRole and NotAction", () => {
-    const findings = lintPolicy({
-      Version: "2012-10-17",
-      Statement: [
-        { Sid: "A", Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b" },
-        { Sid: "B", Effect: "Allow", Action: ["s3:PutObject"], Resource: "*" },
-        { Sid: "C", Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::1:role/r" },
-        { Sid: "D", Effect: "Allow", NotAction: "iam:*", Resource: "arn:aws:s3:::b" },
-        { Sid: "E", Effect: "Deny", Action: "*", Resource: "*" },
-      ],
-    });
-    assert.deepEqual(
-      findings.map((f) => `${f.sid}:${f.rule}`),
-      ["A:wildcard-action", "B:star-resource", "C:passrole-unconditioned", "D:not-action"],
-    );
-    assert.match(findings[1]!.message, /scope it to ARNs/);
-  });
-  it("accepts JSON text and rejects what is not a policy", () => {
-    assert.deepEqual(lintPolicy(JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }] })), []);
-    assert.equal(lintPolicy("not json")[0]!.rule, "malformed");
   });
 });
