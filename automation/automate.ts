@@ -3,18 +3,15 @@
  * the local target, signals, the terminal) into the CLI and exits with its code.
  */
 import * as path from "node:path";
-import { prettyDefinition } from "../pipeline/compile";
-import { main } from "./cli";
-import { createAwsTarget, type ClosableAwsTarget } from "./aws/target";
-import type { AwsTargetOptions } from "./commands/targets";
+import { main } from "./cli/main";
+import { createAwsTarget, type AwsTargetOptions, type ClosableAwsTarget } from "./aws/target";
 import { EXIT } from "./core/errors";
 import { currentCommit } from "./core/identity";
 import { createTerminal } from "./core/progress";
 import { readDataSource } from "./data/source";
 import { pulumiStacks } from "./deploy/stack";
-import { localHome, openLocalRegistry, prepareLocal } from "./local";
-import { killRunningScripts } from "./local/childProcess";
-import { compileLocalPipeline } from "./local/localPipeline";
+import { environmentFactory } from "./environment";
+import { compileLocalPipeline, destroyLocal, killRunningScripts, localHome, openLocalRegistry, prepareLocal } from "./local";
 import { policyPackDirectories } from "../policy/directories";
 
 const repoRoot = path.resolve(__dirname, "..");
@@ -60,23 +57,30 @@ const awsTarget = (options: AwsTargetOptions): ClosableAwsTarget => {
   return target;
 };
 
-main(process.argv.slice(2), {
+const openEnvironment = environmentFactory({
   repoRoot,
+  aws: { aws: awsTarget, openStack: pulumiStacks(repoRoot), policyPacks: policyPackDirectories(repoRoot), now: Date.now },
+  local: {
+    compile: () => compileLocalPipeline(repoRoot).compiled,
+    prepare: () => prepareLocal({ repoRoot, log: stderr }),
+    openRegistry: () => openLocalRegistry(repoRoot),
+    destroy: (log) => destroyLocal(localHome(repoRoot), log),
+    now: Date.now,
+    env: process.env,
+  },
+});
+
+main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr,
   signal: interrupt.signal,
   deploySignal: cancelDeploy.signal,
   env: process.env,
   progress: () => terminal.progress(),
-  openStack: pulumiStacks(repoRoot),
+  openEnvironment,
   aws: awsTarget,
-  local: () => prepareLocal({ repoRoot, log: stderr }),
-  localRegistry: () => openLocalRegistry(repoRoot),
-  localHome: localHome(repoRoot),
-  compileLocalDefinition: () => prettyDefinition(compileLocalPipeline(repoRoot).compiled),
   loadData: (spec) => readDataSource(spec, { repoRoot, log: stderr, signal: interrupt.signal }),
   commit: () => currentCommit(repoRoot),
-  policyPacks: policyPackDirectories(repoRoot),
   now: Date.now,
 })
   .then((code) => {

@@ -1,13 +1,14 @@
 /**
- * The AWS target the CLI commands use (`AwsTarget` of automation/commands/targets.ts), built from the
- * modules of this folder. Clients are created on first use, so constructing a target never fails; a
- * missing region surfaces as a UsageError from the first call.
+ * The AWS target: what an AWS environment (automation/environment/awsEnvironment.ts) needs from AWS,
+ * built from the modules of this folder. Clients are created on first use, so constructing a target
+ * never fails; a missing region surfaces as a UsageError from the first call.
  */
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import type { AwsTarget, AwsTargetOptions } from "../commands/targets";
+import type { ParameterDeclaration } from "../../pipeline/parameters";
 import { OperationError, UsageError } from "../core/errors";
 import type { ObjectStore } from "../core/objectStore";
 import type { RegistryClient } from "../core/registry";
+import type { RunOutcome, RunRequest } from "../core/run";
 import { credentialsError, describeAwsError, errorName, isNotFoundError } from "./awsErrors";
 import { createAwsClients, type AwsClientOptions, type AwsClients } from "./clients";
 import type { Clock } from "./clock";
@@ -18,6 +19,31 @@ import { SageMakerRegistry } from "./registry";
 import { s3Api, type S3Api } from "./s3Api";
 import { S3ObjectStore } from "./s3ObjectStore";
 import { sageMakerApi, type SageMakerApi } from "./sagemakerApi";
+
+/** AWS access for one environment (or for `--pipeline`/`--group` with no stack). */
+export interface AwsTarget {
+  /** Fails with a UsageError when credentials are missing/expired or point at another account. */
+  verifyCredentials(expectedAccountId?: string): Promise<void>;
+  objectStore(bucket: string): ObjectStore;
+  /** A deployed pipeline's parameters and definition hash (DescribePipeline); a missing one is a UsageError. */
+  pipeline(pipelineName: string): Promise<{ readonly declarations: ParameterDeclaration[]; readonly definitionSha256: string }>;
+  run(pipelineName: string, request: RunRequest): Promise<RunOutcome>;
+  registry(groupName: string): RegistryClient;
+  /** Whether a bucket still holds objects (any version); false when it does not exist. */
+  bucketHoldsObjects(bucket: string): Promise<boolean>;
+  /** The caller's identity ARN (who made a registry change). */
+  callerArn(): Promise<string>;
+  /** Deletes every version in a group (before destroying a disposable environment). */
+  deleteModelVersions(groupName: string): Promise<number>;
+}
+
+export interface AwsTargetOptions {
+  readonly region?: string;
+  readonly deployRoleArn?: string;
+  readonly accountId?: string;
+}
+
+export type AwsTargetFactory = (options: AwsTargetOptions) => AwsTarget;
 
 export interface AwsTargetSettings extends AwsTargetOptions {
   /** More client settings: explicit endpoints and credentials (tests), attempts. */

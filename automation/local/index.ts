@@ -27,7 +27,8 @@ import { LocalObjects, sweepTemporaryFiles } from "./store/objects";
 import { LocalRegistry } from "./store/registry";
 
 export type { LocalTarget } from "./localTarget";
-export { LOCAL } from "./localPipeline";
+export { compileLocalPipeline, LOCAL, type LocalPipeline } from "./localPipeline";
+export { killRunningScripts } from "./childProcess";
 export { readDataSource, DEFAULT_DATA } from "../data/source";
 export { UnsupportedDefinitionError } from "./preflight";
 

@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { main } from "../../automation/cli";
+import { main } from "../../automation/cli/main";
 import { openDatabase } from "../../automation/local/store/database";
 import { ExecutionStore } from "../../automation/local/store/executions";
 import { OperationError, UsageError } from "../../automation/core/errors";

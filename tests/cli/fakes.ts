@@ -2,8 +2,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { CliDeps } from "../../automation/cli";
-import type { AwsTarget, AwsTargetOptions, LocalTarget } from "../../automation/commands/targets";
+import type { AwsTarget, AwsTargetOptions } from "../../automation/aws/target";
+import type { CliDeps } from "../../automation/cli/main";
 import { UsageError } from "../../automation/core/errors";
 import type { ObjectStore } from "../../automation/core/objectStore";
 import type { ParameterDeclaration } from "../../pipeline/parameters";
@@ -12,7 +12,8 @@ import type { ApprovalChange, ChangeAuthor, ModelVersionDetail, RegistryClient }
 import type { ApprovalStatus, ExecutionReport, ModelReport } from "../../automation/core/report";
 import type { RunOutcome, RunRequest } from "../../automation/core/run";
 import { StackMissingError, type OpenStack, type StackDeployer } from "../../automation/deploy/stack";
-import { environmentPipeline } from "../../automation/commands/up";
+import { environmentFactory, pipelineFacts, type PreparedLocalTarget } from "../../automation/environment";
+import { compileLocalPipeline, destroyLocal } from "../../automation/local";
 import { REPO_ROOT } from "../harness/pulumiMocks";
 
 export const TITANIC_CSV = (() => {
@@ -190,7 +191,7 @@ export class World {
       pipeline: async (pipeline) => {
         this.calls.push(`declarations ${pipeline}`);
         if (pipeline === "missing") throw new UsageError("pipeline missing does not exist in us-east-1");
-        return { declarations: environmentPipeline({ name: "local", kind: "local" }, REPO_ROOT).declarations as ParameterDeclaration[], definitionSha256: `deployed-${pipeline}` };
+        return { declarations: localDeclarations() as ParameterDeclaration[], definitionSha256: `deployed-${pipeline}` };
       },
       run: async (pipeline, request) => {
         this.calls.push(`run ${pipeline}`);
@@ -216,13 +217,11 @@ export class World {
     };
   }
 
-  localTarget(): LocalTarget {
+  localTarget(): PreparedLocalTarget {
     this.calls.push("prepare local");
     return {
-      declarations: environmentPipeline({ name: "local", kind: "local" }, REPO_ROOT).declarations,
       outputs: { bucketName: "local", pipelineName: "ml-pipeline-local-titanic-training", modelPackageGroupName: "ml-pipeline-local-titanic-xgboost" },
       objectStore: this.store("local"),
-      registry: this.registry,
       run: async (request) => {
         this.calls.push("run local");
         this.requests.push({ target: "local", request });
@@ -232,38 +231,46 @@ export class World {
     };
   }
 
-  deps(overrides: Partial<CliDeps> = {}): CliDeps {
-    const openStack: OpenStack = async (env, { create }) => {
+  /** The CLI's dependencies: the real environment composition over these fakes. */
+  deps(overrides: Partial<CliDeps> & { readonly openStack?: OpenStack } = {}): CliDeps {
+    const fakeStacks: OpenStack = async (env, { create }) => {
       this.calls.push(`open ${env}${create ? "" : " (existing)"}`);
       if (!create && this.missingStacks.has(env)) throw new StackMissingError(env);
       return new FakeStack(env, this);
     };
+    const now = () => (this.clock += 1000);
+    const { openStack, ...cliOverrides } = overrides;
     return {
-      repoRoot: REPO_ROOT,
       stdout: (text) => this.stdout.push(text),
       stderr: (line) => this.stderr.push(line),
       signal: this.controller.signal,
       deploySignal: this.controller.signal,
       env: {},
       progress: () => ({ update: () => undefined, done: () => undefined }),
-      openStack,
+      openEnvironment: environmentFactory({
+        repoRoot: REPO_ROOT,
+        aws: { aws: (options) => this.awsTarget(options), openStack: openStack ?? fakeStacks, policyPacks: [], now },
+        local: {
+          compile: () => localCompiled(),
+          prepare: async () => this.localTarget(),
+          openRegistry: () => {
+            this.calls.push("open local registry");
+            return { registry: this.registry, group: "ml-pipeline-local-titanic-xgboost", close: () => this.calls.push("close local registry") };
+          },
+          destroy: (log) => destroyLocal(this.home, log),
+          now,
+          env: {},
+        },
+      }),
       aws: (options) => this.awsTarget(options),
-      local: async () => this.localTarget(),
-      localRegistry: () => {
-        this.calls.push("open local registry");
-        return { registry: this.registry, group: "ml-pipeline-local-titanic-xgboost", close: () => this.calls.push("close local registry") };
-      },
-      localHome: this.home,
-      compileLocalDefinition: () => '{"local": true}\n',
       loadData: async (spec) => {
         this.calls.push(`data ${spec ?? "default"}`);
         if (spec === "missing.csv") throw new UsageError("missing.csv does not exist: download train.csv from Kaggle");
         return { source: spec ?? "data/titanic/train.csv", csv: TITANIC_CSV };
       },
       commit: () => "0123456789abcdef0123456789abcdef01234567",
-      policyPacks: [],
-      now: () => (this.clock += 1000),
-      ...overrides,
+      now,
+      ...cliOverrides,
     };
   }
 
@@ -271,3 +278,10 @@ export class World {
     fs.rmSync(this.home, { recursive: true, force: true });
   }
 }
+
+/** The local pipeline, compiled once for the whole test run (it reads training/ and hashes the code). */
+let compiledLocal: ReturnType<typeof compileLocalPipeline>["compiled"] | undefined;
+function localCompiled() {
+  return (compiledLocal ??= compileLocalPipeline(REPO_ROOT).compiled);
+}
+const localDeclarations = () => pipelineFacts(localCompiled()).declarations;

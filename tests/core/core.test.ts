@@ -1,8 +1,5 @@
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
 import * as os from "node:os";
-import * as path from "node:path";
-import { availableStacks, loadStackConfigFile, resolveEnvironments } from "../../automation/core/environments";
 import { UsageError } from "../../automation/core/errors";
 import { formatDuration, parseDuration } from "../../automation/core/duration";
 import { clientRequestToken, currentCommit, executionDisplayName } from "../../automation/core/identity";
@@ -86,38 +83,6 @@ describe("run identity", () => {
     assert.equal(currentCommit(REPO_ROOT, { GITHUB_SHA: "feedbeef" }), "feedbeef");
     assert.match(currentCommit(REPO_ROOT, {}), /^[0-9a-f]{40}(-dirty)?$/);
     assert.equal(currentCommit(os.tmpdir(), {}), "unknown");
-  });
-});
-
-describe("environments", () => {
-  it("finds the committed stacks", () => {
-    assert.deepEqual(availableStacks(REPO_ROOT), ["dev", "prod", "staging"]);
-  });
-  it("resolves local and stacks in order, with their parsed config", () => {
-    const envs = resolveEnvironments("local,dev,prod", REPO_ROOT);
-    assert.deepEqual(envs.map((e) => e.name), ["local", "dev", "prod"]);
-    assert.equal(envs[2]!.kind === "aws" && envs[2]!.config.registry.protect, true);
-  });
-  it("reports every bad environment together, with the fix", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "envs-"));
-    fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), "config:\n  aws:region: nowhere\n");
-    fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config: [1, 2\n");
-    try {
-      assert.throws(
-        () => resolveEnvironments("broken,bad,none", dir),
-        (e: unknown) =>
-          e instanceof UsageError &&
-          /invalid configuration for stack "broken"[\s\S]*aws:region[\s\S]*fix Pulumi\.broken\.yaml/.test(e.message) &&
-          /Pulumi\.bad\.yaml is not valid YAML/.test(e.message) &&
-          /unknown environment "none"/.test(e.message),
-      );
-      assert.throws(() => loadStackConfigFile(dir, "none"), /use local or one of: bad, broken/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-  it("refuses empty names", () => {
-    assert.throws(() => resolveEnvironments("dev,", REPO_ROOT), /empty name/);
   });
 });
 

@@ -1,7 +1,7 @@
 /** The Automation API wrapper: change summaries, outputs, and each failure turned into an error that says what to do. */
 import { strict as assert } from "node:assert";
 import * as automation from "@pulumi/pulumi/automation";
-import { main } from "../../automation/cli";
+import { main } from "../../automation/cli/main";
 import { OperationError, UsageError } from "../../automation/core/errors";
 import { AutomationStack, changeSummary, pulumiStacks, stringOutputs, translate, type AutomationApiStack } from "../../automation/deploy/stack";
 import { REPO_ROOT } from "../harness/pulumiMocks";

@@ -8,7 +8,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { deployerPolicyFor } from "../../automation/commands/deployerPolicy";
+import { deployerPolicyFor } from "../../automation/cli/commands/deployerPolicy";
+import { World } from "../cli/fakes";
 import { pipelineArn, roleArn } from "../../stack/arns";
 import { parseStackConfig, type StackConfig } from "../../stack/config";
 import { stackResourceNames } from "../../stack/naming";
@@ -165,18 +166,21 @@ describe("deployer policy: least privilege", () => {
 });
 
 describe("deployer-policy command", () => {
+  const world = new World();
+  after(() => world.cleanup());
+  const policyFor = (env: string, backendUrl?: string) => deployerPolicyFor(env, world.deps().openEnvironment, backendUrl);
   it("prints the pretty JSON policy of the env from its Pulumi.<env>.yaml", () => {
-    const text = deployerPolicyFor(REPO_ROOT, "staging", undefined);
+    const text = policyFor("staging", undefined);
     assert.ok(text.startsWith('{\n  "Version": "2012-10-17"'));
     assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(deployerPolicy(configOf("staging")))));
     assert.ok(text.includes(":222222222222:pipeline/ml-pipeline-staging-titanic-training"));
-    assert.ok(deployerPolicyFor(REPO_ROOT, "dev", "s3://state/x").includes(SIDS.stateObjects));
+    assert.ok(policyFor("dev", "s3://state/x").includes(SIDS.stateObjects));
   });
 
   it("refuses the local target, lists and unknown environments with usage errors", () => {
-    assert.throws(() => deployerPolicyFor(REPO_ROOT, "local"), (e: Error) => e.name === "UsageError" && /needs no deployer policy/.test(e.message));
-    assert.throws(() => deployerPolicyFor(REPO_ROOT, "dev,prod"), (e: Error) => e.name === "UsageError" && /one environment/.test(e.message));
-    assert.throws(() => deployerPolicyFor(REPO_ROOT, "qa"), (e: Error) => e.name === "UsageError" && /unknown environment "qa"/.test(e.message));
+    assert.throws(() => policyFor("local"), (e: Error) => e.name === "UsageError" && /needs no deployer policy/.test(e.message));
+    assert.throws(() => policyFor("dev,prod"), (e: Error) => e.name === "UsageError" && /one environment/.test(e.message));
+    assert.throws(() => policyFor("qa"), (e: Error) => e.name === "UsageError" && /unknown environment "qa"/.test(e.message));
   });
 });
 

@@ -110,8 +110,8 @@ describe("workflow automate.yml: structure", () => {
   it("runs exactly the automate command with flags the CLI defines, with the Pulumi backend from secrets", () => {
     const job = theJob(workflow());
     assert.equal(job.steps.filter((s) => s.run?.includes("npm run automate")).map((s) => s.run?.trim()).join("\n"), AUTOMATE);
-    const cli = fs.readFileSync(path.join(REPO_ROOT, "automation", "cli.ts"), "utf8");
-    for (const flag of ["--env", "--summary", "--timeout"]) assert.ok(cli.includes(`.option("${flag} <`), `automation/cli.ts defines no ${flag} option`);
+    const cli = fs.readFileSync(path.join(REPO_ROOT, "automation", "cli", "main.ts"), "utf8");
+    for (const flag of ["--env", "--summary", "--timeout"]) assert.ok(cli.includes(`.option("${flag} <`), `automation/cli/main.ts defines no ${flag} option`);
     assert.equal(job.env.PULUMI_BACKEND_URL, "${{ secrets.PULUMI_BACKEND_URL }}");
     assert.equal(job.env.PULUMI_CONFIG_PASSPHRASE, "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
   });

@@ -1,14 +1,25 @@
 /** `run --pipeline <name> [--region <r>]`: start and wait with plain AWS calls, no Pulumi and no stack config. */
-import { UsageError } from "../core/errors";
-import { parseDuration } from "../core/duration";
-import { clientRequestToken, executionDisplayName } from "../core/identity";
-import { checkParameters, parseParamFlags } from "../core/parameters";
-import { summaryStatus, type RunSummary } from "../core/report";
-import type { CliDeps } from "../cli";
+import type { AwsTargetFactory } from "../../aws/target";
+import { UsageError } from "../../core/errors";
+import { parseDuration } from "../../core/duration";
+import { clientRequestToken, executionDisplayName } from "../../core/identity";
+import { checkParameters, parseParamFlags } from "../../core/parameters";
+import { summaryStatus, type RunSummary } from "../../core/report";
+import type { Log, ProgressSink } from "../../core/run";
+
+export interface RunByNameDeps {
+  readonly aws: AwsTargetFactory;
+  readonly signal: AbortSignal;
+  readonly stderr: Log;
+  readonly progress: () => ProgressSink;
+  readonly commit: () => string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly now: () => number;
+}
 
 export async function runByPipelineName(
   flags: { pipeline?: string; region?: string; param: string[]; timeout?: string; rerun?: boolean; data?: string },
-  deps: CliDeps,
+  deps: RunByNameDeps,
 ): Promise<RunSummary> {
   const pipeline = flags.pipeline!;
   if (flags.data) throw new UsageError("--data needs an environment (the bucket comes from its stack); with --pipeline the data must already be staged");

@@ -1,16 +1,12 @@
 /**
- * `--env local` or `--env dev,staging,prod`: each name is the local target or a stack with a committed
- * `Pulumi.<env>.yaml`, whose config is parsed here (the same parser as the Pulumi program, no second copy).
+ * A stack's committed `Pulumi.<env>.yaml`, parsed by the same validator as the Pulumi program (no second
+ * copy), so the driver knows an environment's account, region and names without the Pulumi CLI.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, parseStackConfig, type StackConfig } from "../../stack/config";
-import { UsageError } from "./errors";
-
-export const LOCAL_ENV = "local";
-
-export type Environment = { readonly name: "local"; readonly kind: "local" } | { readonly name: string; readonly kind: "aws"; readonly config: StackConfig };
+import { UsageError } from "../core/errors";
 
 /** Stack names that have a `Pulumi.<name>.yaml` in the repository root. */
 export function availableStacks(repoRoot: string): string[] {
@@ -40,27 +36,4 @@ export function loadStackConfigFile(repoRoot: string, env: string): StackConfig 
     if (error instanceof ConfigError) throw new UsageError(`${error.message}\n(fix Pulumi.${env}.yaml)`);
     throw error;
   }
-}
-
-/** Resolve and validate every environment before anything runs: one bad name or config stops all. */
-export function resolveEnvironments(spec: string, repoRoot: string): Environment[] {
-  const names = spec.split(",").map((n) => n.trim());
-  if (names.some((n) => n === "")) throw new UsageError(`--env "${spec}" has an empty name; use e.g. --env dev or --env dev,staging`);
-  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate) throw new UsageError(`--env names "${duplicate}" twice`);
-  const problems: string[] = [];
-  const environments: Environment[] = [];
-  for (const name of names) {
-    if (name === LOCAL_ENV) {
-      environments.push({ name: LOCAL_ENV, kind: "local" });
-      continue;
-    }
-    try {
-      environments.push({ name, kind: "aws", config: loadStackConfigFile(repoRoot, name) });
-    } catch (error) {
-      problems.push((error as Error).message);
-    }
-  }
-  if (problems.length > 0) throw new UsageError(problems.join("\n"));
-  return environments;
 }

@@ -1,12 +1,9 @@
 /** `models list|describe|approve|reject`: the registry of `--env <name>` or `--group <name>`. */
-import * as os from "node:os";
-import { modelPackageGroupArn } from "../../stack/arns";
-import { stackResourceNames } from "../../stack/naming";
-import type { StageChange } from "../core/lifecycle";
-import { loadStackConfigFile, LOCAL_ENV } from "../core/environments";
-import { UsageError } from "../core/errors";
-import type { ModelVersionDetail, ModelVersionSummary, RegistryClient } from "../core/registry";
-import { awsOptionsFor, type AwsTargetFactory } from "./targets";
+import type { AwsTargetFactory } from "../../aws/target";
+import type { StageChange } from "../../core/lifecycle";
+import { UsageError } from "../../core/errors";
+import type { ModelVersionDetail, ModelVersionSummary } from "../../core/registry";
+import { LOCAL_ENV, type EnvironmentFactory, type OpenedRegistry } from "../../environment";
 
 export interface RegistrySelector {
   readonly env?: string;
@@ -14,47 +11,22 @@ export interface RegistrySelector {
   readonly region?: string;
 }
 
-export interface OpenedRegistry {
-  readonly registry: RegistryClient;
-  readonly group: string;
-  /** Who is making a change: the AWS caller ARN, or the local user. */
-  author(): Promise<string>;
-  close(): void;
-}
-
-/** The local registry's author: the CI actor, else the OS user. */
-export function localAuthor(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.GITHUB_ACTOR) return `github:${env.GITHUB_ACTOR}`;
-  try {
-    return `user:${os.userInfo().username}@${os.hostname()}`;
-  } catch {
-    return "user:unknown";
-  }
-}
-
-export async function openRegistry(
-  selector: RegistrySelector,
-  deps: { readonly repoRoot: string; readonly aws: AwsTargetFactory; readonly localRegistry: () => { registry: RegistryClient; group: string; close(): void } },
-): Promise<OpenedRegistry> {
+/** The registry of `--env <name>` (default local), or of `--group <name>` in AWS with no stack. */
+export async function openRegistry(selector: RegistrySelector, deps: { readonly openEnvironment: EnvironmentFactory; readonly aws: AwsTargetFactory }): Promise<OpenedRegistry> {
   if (selector.env && selector.group) throw new UsageError("give either --env or --group, not both");
   if (selector.group) {
     const aws = deps.aws(selector.region ? { region: selector.region } : {});
     return { registry: aws.registry(selector.group), group: selector.group, author: () => aws.callerArn(), close: () => undefined };
   }
-  const env = selector.env ?? LOCAL_ENV;
-  if (env === LOCAL_ENV) {
-    const local = deps.localRegistry();
-    return { ...local, author: async () => localAuthor() };
-  }
   if (selector.region) throw new UsageError("--region goes with --group; an environment's region comes from its Pulumi.<env>.yaml");
-  const config = loadStackConfigFile(deps.repoRoot, env);
-  // The group follows from the config alone (naming.ts): no Pulumi CLI needed to use a registry. It is
-  // addressed by ARN, in the account the credentials are checked to be for: never a same-named group elsewhere.
-  const name = stackResourceNames(config).modelPackageGroup;
-  const aws = deps.aws(awsOptionsFor(config));
-  await aws.verifyCredentials(config.accountId);
-  const arn = modelPackageGroupArn({ partition: config.partition, region: config.region, accountId: config.accountId }, name);
-  return { registry: aws.registry(arn), group: name, author: () => aws.callerArn(), close: () => undefined };
+  const environment = deps.openEnvironment(selector.env ?? LOCAL_ENV);
+  try {
+    const opened = await environment.registry();
+    return { ...opened, close: () => (opened.close(), environment.close()) };
+  } catch (error) {
+    environment.close();
+    throw error;
+  }
 }
 
 export function parseVersion(text: string | undefined): number | undefined {

@@ -1,28 +1,26 @@
 /**
- * `npm run automate -- <command> [flags]` (contracts §2). Parses and validates the command line, then
+ * `npm run automate -- <command> [flags]` (docs/cli.md). Parses and validates the command line, then
  * hands over to the commands; every usage error exits 2 before anything changed.
  */
 import { Command, CommanderError } from "commander";
-import { EXIT, OperationError, UsageError, type ExitCode } from "./core/errors";
-import { parseDuration } from "./core/duration";
-import { parseParamFlags } from "./core/parameters";
-import type { ProgressSink } from "./core/run";
-import { appendGitHubStepSummary, exitCodeFor, humanSummary, writeSummaryFile } from "./core/summaryOutput";
-import type { DataSource } from "./data/source";
-import type { OpenStack } from "./deploy/stack";
+import type { AwsTargetFactory } from "../aws/target";
+import { EXIT, OperationError, UsageError, type ExitCode } from "../core/errors";
+import { parseDuration } from "../core/duration";
+import { parseStage } from "../core/lifecycle";
+import { parseParamFlags } from "../core/parameters";
+import type { RunSummary } from "../core/report";
+import type { ProgressSink } from "../core/run";
+import { appendGitHubStepSummary, exitCodeFor, humanSummary, writeSummaryFile } from "../core/summaryOutput";
+import type { DataSource } from "../data/source";
+import { LOCAL_ENV, resolveEnvironments, type EnvironmentFactory, type OpenedRegistry } from "../environment";
 import { definitionFor } from "./commands/definition";
 import { deployerPolicyFor } from "./commands/deployerPolicy";
 import { destroy } from "./commands/destroy";
-import { describePromotion, describeVersion, historyTable, openRegistry, parseVersion, versionTable, type OpenedRegistry } from "./commands/models";
-import { parseStage } from "./core/lifecycle";
-import type { AwsTargetFactory, LocalTargetFactory } from "./commands/targets";
-import type { RegistryClient } from "./core/registry";
+import { describePromotion, describeVersion, historyTable, openRegistry, parseVersion, versionTable } from "./commands/models";
 import { runByPipelineName } from "./commands/runByName";
 import { up } from "./commands/up";
-import type { RunSummary } from "./core/report";
 
 export interface CliDeps {
-  readonly repoRoot: string;
   readonly stdout: (text: string) => void;
   readonly stderr: (line: string) => void;
   /** Aborted on SIGINT/SIGTERM: stop the execution. */
@@ -31,16 +29,12 @@ export interface CliDeps {
   readonly deploySignal: AbortSignal;
   readonly env: NodeJS.ProcessEnv;
   readonly progress: () => ProgressSink;
-  readonly openStack: OpenStack;
+  /** Opens an environment by name: the only way commands reach a target. */
+  readonly openEnvironment: EnvironmentFactory;
+  /** AWS with no stack, for the flags that name AWS resources directly (`run --pipeline`, `models --group`). */
   readonly aws: AwsTargetFactory;
-  readonly local: LocalTargetFactory;
-  /** The local registry alone (for `models --env local`: no Python, no compile). */
-  readonly localRegistry: () => { registry: RegistryClient; group: string; close(): void };
-  readonly localHome: string;
-  readonly compileLocalDefinition: () => string;
   readonly loadData: (spec: string | undefined) => Promise<DataSource>;
   readonly commit: () => string;
-  readonly policyPacks: readonly string[];
   readonly now: () => number;
 }
 
@@ -100,24 +94,27 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<Exit
     const timeoutMs = flags.timeout !== undefined ? parseDuration(flags.timeout) : undefined;
     const params = parseParamFlags(flags.param);
     if (flags.preview && flags.skipRun) deps.stderr("note: --preview never runs the pipeline; --skip-run is implied");
-    const summary = await up(
-      { envSpec: flags.env ?? "local", params, ...(timeoutMs !== undefined ? { timeoutMs } : {}), skipRun: !!flags.skipRun, preview: !!flags.preview, deploy, rerun: !!flags.rerun },
-      {
-        repoRoot: deps.repoRoot,
-        log: deps.stderr,
-        signal: deps.signal,
-        deploySignal: deps.deploySignal,
-        progress: deps.progress,
-        openStack: deps.openStack,
-        aws: deps.aws,
-        local: deps.local,
-        loadData: () => deps.loadData(flags.data),
-        commit: deps.commit(),
-        ...(deps.env.GITHUB_RUN_ID ? { ciRunId: deps.env.GITHUB_RUN_ID } : {}),
-        policyPacks: deps.policyPacks,
-        now: deps.now,
-      },
-    );
+    const spec = flags.env ?? LOCAL_ENV;
+    const environments = resolveEnvironments(spec, deps.openEnvironment);
+    let summary: RunSummary;
+    try {
+      summary = await up(
+        environments,
+        { params, ...(timeoutMs !== undefined ? { timeoutMs } : {}), skipRun: !!flags.skipRun, preview: !!flags.preview, deploy, rerun: !!flags.rerun },
+        {
+          log: deps.stderr,
+          signal: deps.signal,
+          deploySignal: deps.deploySignal,
+          progress: deps.progress,
+          loadData: () => deps.loadData(flags.data),
+          commit: deps.commit(),
+          ...(deps.env.GITHUB_RUN_ID ? { ciRunId: deps.env.GITHUB_RUN_ID } : {}),
+          now: deps.now,
+        },
+      );
+    } finally {
+      for (const environment of environments) environment.close();
+    }
     exitCode = report(summary, flags.summary);
   };
 
@@ -218,14 +215,14 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<Exit
     .command("definition")
     .description("print the compiled pipeline definition JSON (needs neither AWS nor the Pulumi CLI)")
     .option("--env <name>", "environment (default local)", "local")
-    .action((flags: { env: string }) => print(definitionFor(deps.repoRoot, flags.env, deps.compileLocalDefinition)));
+    .action((flags: { env: string }) => print(definitionFor(flags.env, deps.openEnvironment)));
 
   program
     .command("deployer-policy")
     .description("print the least-privilege IAM policy for the identity that runs `npm run automate` against an environment (e.g. the CI role)")
     .requiredOption("--env <name>", "environment (dev, staging, prod)")
     .option("--backend-url <url>", "the Pulumi backend that identity uses (default: PULUMI_BACKEND_URL); s3:// adds access to its state")
-    .action((flags: { env: string; backendUrl?: string }) => print(deployerPolicyFor(deps.repoRoot, flags.env, flags.backendUrl ?? deps.env.PULUMI_BACKEND_URL)));
+    .action((flags: { env: string; backendUrl?: string }) => print(deployerPolicyFor(flags.env, deps.openEnvironment, flags.backendUrl ?? deps.env.PULUMI_BACKEND_URL)));
 
   program
     .command("destroy")
@@ -233,7 +230,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<Exit
     .requiredOption("--env <name>", "environment to destroy")
     .option("--yes", "confirm destroying a production or protected environment")
     .action(async (flags: { env: string; yes?: boolean }) =>
-      destroy(flags.env, !!flags.yes, { repoRoot: deps.repoRoot, log: deps.stderr, signal: deps.deploySignal, openStack: deps.openStack, aws: deps.aws, localHome: deps.localHome }),
+      destroy(flags.env, !!flags.yes, { openEnvironment: deps.openEnvironment, log: deps.stderr, signal: deps.deploySignal }),
     );
 
   try {

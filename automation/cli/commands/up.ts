@@ -1,0 +1,183 @@
+/**
+ * `up` (and `run --env`): for each environment in order, deploy it, stage the data, start the pipeline,
+ * wait, report; stop at the first environment that fails.
+ *
+ * Everything that can be checked is checked for every environment first (names, config, parameters,
+ * data, credentials), so a usage error exits 2 before anything changed.
+ */
+import { effectiveParameters } from "../../../pipeline/parameters";
+import { DEFAULT_TEST_FILE, DEFAULT_TRAIN_FILE } from "../../../pipeline/titanic/titanicPipeline";
+import { UsageError } from "../../core/errors";
+import { clientRequestToken, executionDisplayName } from "../../core/identity";
+import { checkParameters } from "../../core/parameters";
+import { summaryStatus, type DeployReport, type EnvironmentReport, type RunSummary } from "../../core/report";
+import type { Log, ProgressSink, RunOutcome, RunRequest } from "../../core/run";
+import type { DataSource } from "../../data/source";
+import { splitCsv } from "../../data/split";
+import { stageData, type StageResult } from "../../data/stage";
+import { pipelineFacts, type Deployment, type Environment, type EnvironmentPipeline } from "../../environment";
+
+export interface UpOptions {
+  /** Raw `--param` overrides (checked here against each environment's pipeline). */
+  readonly params: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+  readonly skipRun: boolean;
+  readonly preview: boolean;
+  /** false for `run`: use the deployed pipeline as it is. */
+  readonly deploy: boolean;
+  /** Force a new execution even when an identical request already ran (`--rerun`). */
+  readonly rerun: boolean;
+}
+
+export interface UpDeps {
+  readonly log: Log;
+  /** Aborted on SIGINT/SIGTERM: stop the running execution. */
+  readonly signal: AbortSignal;
+  /** Aborted when an in-flight Pulumi operation must be cancelled (not on a terminal's Ctrl-C: the CLI got it already). */
+  readonly deploySignal: AbortSignal;
+  readonly progress: () => ProgressSink;
+  readonly loadData: () => Promise<DataSource>;
+  readonly commit: string;
+  readonly ciRunId?: string;
+  readonly now: () => number;
+}
+
+interface Planned {
+  readonly env: Environment;
+  readonly parameters: Record<string, string>;
+  readonly effective: Record<string, string>;
+  /** Names the pipeline declares (lineage parameters are only sent to pipelines that have them). */
+  readonly declared: ReadonlySet<string>;
+  readonly definitionSha256: string;
+}
+
+/** The target column when the pipeline's Target parameter has no default (the Kaggle schema's). */
+const DEFAULT_TARGET = "Survived";
+
+/** Whether anything has been changed yet: decides between exit 2 and a failure in the summary. */
+interface ChangeTracker {
+  changed: boolean;
+}
+
+interface EnvOutcome {
+  readonly env: EnvironmentReport;
+  readonly interruption?: "TimedOut" | "Stopped";
+}
+
+export async function up(environments: readonly Environment[], options: UpOptions, deps: UpDeps): Promise<RunSummary> {
+  // Phase 1: validate everything; nothing has changed yet.
+  for (const env of environments) await env.verify();
+  const planned: Planned[] = [];
+  for (const env of environments) {
+    // A run without deploy uses the pipeline as deployed, which may differ from this checkout's.
+    const pipeline: EnvironmentPipeline = options.deploy ? pipelineFacts(env.compiledPipeline()) : await env.deployedPipeline();
+    let parameters: Record<string, string>;
+    try {
+      parameters = checkParameters(options.params, pipeline.declarations);
+    } catch (error) {
+      throw new UsageError(`environment ${env.name}: ${(error as Error).message}`);
+    }
+    const declared = new Set(pipeline.declarations.map((d) => d.name));
+    planned.push({ env, parameters, effective: effectiveParameters(parameters, pipeline.declarations), declared, definitionSha256: pipeline.definitionSha256 });
+  }
+  const runs = !options.skipRun && !options.preview;
+  const data = runs ? await deps.loadData() : undefined;
+  if (data) {
+    // The split is checked once per target column in use (the Target parameter may be overridden).
+    for (const target of new Set(planned.map((p) => p.effective.Target ?? DEFAULT_TARGET))) {
+      splitCsv(data.csv, { source: data.source, target, trainName: "train", testName: "test" });
+    }
+  }
+
+  // Phase 2: one environment after the other, stopping at the first that fails. From here on a failure
+  // is reported in the summary (exit 1), unless nothing at all has changed yet.
+  const reports: EnvironmentReport[] = [];
+  let interruption: "TimedOut" | "Stopped" | undefined;
+  const tracker: ChangeTracker = { changed: false };
+  for (const plan of planned) {
+    if (deps.signal.aborted) {
+      interruption = "Stopped";
+      break;
+    }
+    const report = await upOne(plan, options, deps, data, tracker);
+    reports.push(report.env);
+    if (report.interruption) interruption = report.interruption;
+    if (summaryStatus([report.env], report.interruption) !== "Succeeded") break;
+  }
+  return { status: summaryStatus(reports, interruption), environments: reports };
+}
+
+async function upOne(plan: Planned, options: UpOptions, deps: UpDeps, data: DataSource | undefined, tracker: ChangeTracker): Promise<EnvOutcome> {
+  const { env } = plan;
+  const operation = { onOutput: (line: string) => deps.log(`[${env.name}] ${line}`), signal: deps.deploySignal, onChanging: () => (tracker.changed = true) };
+  const started = deps.now();
+  let deployment: Deployment | { readonly report: null; readonly outputs: Readonly<Record<string, string>> };
+  try {
+    if (options.preview) deployment = await env.preview(operation);
+    else if (options.deploy) deployment = await env.deploy(operation);
+    else deployment = { report: null, outputs: await env.outputs() };
+  } catch (error) {
+    if (error instanceof UsageError && !tracker.changed) throw error;
+    const deploy = options.deploy ? { status: "failed" as const, changes: {}, seconds: Math.round((deps.now() - started) / 100) / 10 } : null;
+    return failed(plan, {}, deploy, error, deps.signal.aborted);
+  }
+  const { report: deploy, outputs } = deployment;
+  if (!data) return { env: { env: env.name, target: env.target, deploy, outputs: { ...outputs }, execution: null, model: null } };
+  try {
+    tracker.changed = true;
+    const staged = await stage(await env.dataStore(outputs), data, plan, deps.log);
+    const outcome = await env.run(outputs, runRequest(plan, options, deps, outputs.pipelineName ?? env.name, staged));
+    return envOutcome(plan, deploy, outputs, outcome);
+  } catch (error) {
+    return failed(plan, outputs, deploy, error, deps.signal.aborted);
+  }
+}
+
+function failed(plan: Planned, outputs: Readonly<Record<string, string>>, deploy: DeployReport | null, error: unknown, interrupted: boolean): EnvOutcome {
+  return {
+    env: { env: plan.env.name, target: plan.env.target, deploy, outputs: { ...outputs }, execution: null, model: null, error: (error as Error).message },
+    ...(interrupted ? { interruption: "Stopped" as const } : {}),
+  };
+}
+
+async function stage(store: Parameters<typeof stageData>[0], data: DataSource, plan: Planned, log: Log): Promise<StageResult> {
+  return stageData(store, data.csv, {
+    source: data.source,
+    target: plan.effective.Target ?? DEFAULT_TARGET,
+    trainFile: plan.effective.TrainFile ?? DEFAULT_TRAIN_FILE,
+    testFile: plan.effective.TestFile ?? DEFAULT_TEST_FILE,
+    log: (line) => log(`[${plan.env.name}] ${line}`),
+  });
+}
+
+/** What the registered version records about its data and code (unless given explicitly). */
+function lineageParameters(plan: Planned, deps: UpDeps, staged: StageResult): Record<string, string> {
+  const lineage: Record<string, string> = { TrainDataSha256: staged.train.sha256, TestDataSha256: staged.test.sha256, SourceCommit: deps.commit };
+  return Object.fromEntries(Object.entries(lineage).filter(([name]) => plan.declared.has(name) && !(name in plan.parameters)));
+}
+
+function runRequest(plan: Planned, options: UpOptions, deps: UpDeps, pipeline: string, staged: StageResult): RunRequest {
+  return {
+    parameters: { ...plan.parameters, ...lineageParameters(plan, deps, staged) },
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    signal: deps.signal,
+    log: (line: string) => deps.log(`[${plan.env.name}] ${line}`),
+    progress: deps.progress(),
+    clientRequestToken: clientRequestToken({
+      pipeline,
+      commit: deps.commit,
+      parameters: plan.parameters,
+      inputs: { definition: plan.definitionSha256, train: staged.train.sha256, test: staged.test.sha256 },
+      ...(deps.ciRunId ? { ciRunId: deps.ciRunId } : {}),
+      ...(options.rerun || (!plan.env.reusesIdenticalRuns && !deps.ciRunId) ? { nonce: String(deps.now()) } : {}),
+    }),
+    displayName: executionDisplayName(deps.commit, plan.env.name),
+  };
+}
+
+function envOutcome(plan: Planned, deploy: DeployReport | null, outputs: Readonly<Record<string, string>>, outcome: RunOutcome): EnvOutcome {
+  return {
+    env: { env: plan.env.name, target: plan.env.target, deploy, outputs: { ...outputs }, execution: outcome.execution, model: outcome.model },
+    ...(outcome.interruption ? { interruption: outcome.interruption } : {}),
+  };
+}

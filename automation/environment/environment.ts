@@ -1,0 +1,103 @@
+/**
+ * One interface for a place the pipeline runs: a deployed AWS stack or the local target. Every command
+ * works through it, so no command ever asks which target it is talking to; each target implements it
+ * once (awsEnvironment.ts, localEnvironment.ts).
+ */
+import { prettyDefinition, type CompiledPipeline } from "../../pipeline/compile";
+import { declarationsOf, type ParameterDeclaration } from "../../pipeline/parameters";
+import type { ObjectStore } from "../core/objectStore";
+import type { RegistryClient } from "../core/registry";
+import type { DeployReport } from "../core/report";
+import type { Log, RunOutcome, RunRequest } from "../core/run";
+
+/** A deploy, preview or destroy in progress. */
+export interface DeployOperation {
+  /** Each line of the engine's output. */
+  readonly onOutput: Log;
+  /** Aborting cancels the operation gracefully (Pulumi finishes in-flight work and unlocks the stack). */
+  readonly signal: AbortSignal;
+  /** Called once, just before the environment starts changing anything. */
+  readonly onChanging: () => void;
+}
+
+/** What a deploy or preview did, and the outputs the environment now has (contracts in docs/architecture.md). */
+export interface Deployment {
+  readonly report: DeployReport;
+  readonly outputs: Readonly<Record<string, string>>;
+}
+
+/** A pipeline as the environment has it: its parameters and the hash of its definition. */
+export interface EnvironmentPipeline {
+  readonly declarations: readonly ParameterDeclaration[];
+  /** A changed definition or training code is a new run request (idempotency tokens include it). */
+  readonly definitionSha256: string;
+}
+
+/** An environment's model registry, open for one command. */
+export interface OpenedRegistry {
+  readonly registry: RegistryClient;
+  /** The model package group's name. */
+  readonly group: string;
+  /** Who is making a change: the AWS caller ARN, or the local user. */
+  author(): Promise<string>;
+  close(): void;
+}
+
+export interface DestroyOptions {
+  readonly yes: boolean;
+  readonly log: Log;
+  readonly signal: AbortSignal;
+}
+
+export interface Environment {
+  /** `local`, or the stack name (`dev`, `staging`, `prod`). */
+  readonly name: string;
+  /** Where it runs, as reported in the summary JSON. */
+  readonly target: "aws" | "local";
+  /**
+   * Whether an identical run request is answered by the execution it already started (AWS: the client
+   * request token). Locally every run outside CI is new: idempotency is for retried CI jobs.
+   */
+  readonly reusesIdenticalRuns: boolean;
+
+  /** Everything that can be checked before a change (AWS: the credentials are for this account). */
+  verify(): Promise<void>;
+  /** The pipeline this checkout compiles for the environment: no AWS, no Pulumi CLI. */
+  compiledPipeline(): CompiledPipeline;
+  /** The pipeline as deployed now (AWS: DescribePipeline); what `run` without a deploy uses. */
+  deployedPipeline(): Promise<EnvironmentPipeline>;
+
+  /** Show what a deploy would change; never creates a stack. */
+  preview(operation: DeployOperation): Promise<Deployment>;
+  /** Deploy the stack (AWS) or prepare the store and the code (local). */
+  deploy(operation: DeployOperation): Promise<Deployment>;
+  /** The outputs of what is deployed, without deploying. */
+  outputs(): Promise<Readonly<Record<string, string>>>;
+
+  /** Where run data is staged (S3 bucket, or the local object folder). */
+  dataStore(outputs: Readonly<Record<string, string>>): Promise<ObjectStore>;
+  /** Start one execution and wait for its end. */
+  run(outputs: Readonly<Record<string, string>>, request: RunRequest): Promise<RunOutcome>;
+  /** The model registry (needs no deploy, no Python). */
+  registry(): Promise<OpenedRegistry>;
+  /** Tear the environment down; refuses before changing anything when it would stop half-way. */
+  destroy(options: DestroyOptions): Promise<void>;
+  /** The least-privilege IAM policy of the identity that drives this environment (pretty JSON). */
+  deployerPolicy(backendUrl: string | undefined): string;
+
+  // Serving (issue 15) goes here: deploy a registry version, invoke it, undeploy.
+
+  /** Release what the environment holds open (a database, clients). */
+  close(): void;
+}
+
+/** Opens one environment by name; a bad name or config is a UsageError. */
+export type EnvironmentFactory = (name: string) => Environment;
+
+/** A compiled pipeline's parameters and hash (what `up` checks `--param` against and keys tokens on). */
+export function pipelineFacts(compiled: CompiledPipeline): EnvironmentPipeline {
+  return { declarations: declarationsOf(compiled.definition), definitionSha256: compiled.sha256 };
+}
+
+/** The definition as `definition --env` prints it: pretty, canonical JSON. */
+export const definitionText = (environment: Pick<Environment, "compiledPipeline">): string => prettyDefinition(environment.compiledPipeline());
