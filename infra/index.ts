@@ -1,4 +1,4 @@
-/** Pulumi program entry (Pulumi.yaml `main: infra/`). Exports the stack outputs of contracts §3. */
+/** Pulumi program entry (Pulumi.yaml `main: infra/`). Exports the stack outputs of docs/architecture.md §3. */
 import { program } from "./program";
 
 const platform = program();

@@ -15,7 +15,7 @@ import { modelRegistryPolicy } from "../stack/iam/modelRegistry";
 import { TrainingPipeline } from "./components/trainingPipeline";
 import { stackPipeline } from "../stack/stackPipeline";
 
-/** The stack outputs of contracts §3 (other teams read them with StackReference). */
+/** The stack outputs of docs/architecture.md §3 (other teams read them with StackReference). */
 export interface PlatformOutputs {
   readonly region: pulumi.Output<string>;
   readonly accountId: pulumi.Output<string>;
