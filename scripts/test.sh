@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 node_runner="node -r ts-node/register/transpile-only"
 
-bash scripts/test-data.sh || echo "warning: tests that need data/titanic/train.csv will be skipped" >&2
+bash scripts/test-data.sh || { echo "error: the tests need the Titanic data (data/titanic/train.csv): set TITANIC_CSV to the path of the Kaggle train.csv" >&2; exit 1; }
 python=$($node_runner scripts/setup-python.ts --dev)
 export ML_PIPELINE_TEST_PYTHON="$python"
 actionlint=$(bash scripts/actionlint.sh)
