@@ -1,21 +1,18 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { parse } from "csv-parse/sync";
 import { splitCsv, TEST_FRACTION } from "../../automation/data/split";
-import { stageData } from "../../automation/data/stage";
 import { UsageError } from "../../automation/core/errors";
-import { MemoryStore, TITANIC_CSV } from "../cli/fakes";
-import { REPO_ROOT } from "../harness/pulumiMocks";
+import { TITANIC_CSV } from "../cli/fakes";
+import { requireTitanicCsv } from "../harness/titanicData";
 
-const REAL = path.join(REPO_ROOT, "data", "titanic", "train.csv");
 const opts = { target: "Survived", trainName: "titanic_train.csv", testName: "titanic_test.csv", source: "train.csv" };
 const rows = (b: Buffer) => parse(b, { columns: true }) as Record<string, string>[];
 
-describe("data split (contracts §4)", () => {
-  it("splits the real Kaggle file 80/20, stratified by Survived, every row exactly once", function () {
-    if (!fs.existsSync(REAL)) this.skip();
-    const split = splitCsv(fs.readFileSync(REAL), opts);
+describe("data split", () => {
+  it("splits the real Kaggle file 80/20, stratified by Survived, every row exactly once", () => {
+    const real = requireTitanicCsv();
+    const split = splitCsv(fs.readFileSync(real), opts);
     assert.deepEqual(split.classes, { "0": 549, "1": 342 });
     assert.equal(split.train.rows + split.test.rows, 891);
     const test = rows(split.test.content);
@@ -26,7 +23,7 @@ describe("data split (contracts §4)", () => {
     assert.deepEqual(ids, Array.from({ length: 891 }, (_, i) => i + 1));
     // Quoted names with commas survive the round trip.
     assert.ok([...train, ...test].some((r) => r.Name === "Cumings, Mrs. John Bradley (Florence Briggs Thayer)"));
-    assert.equal(fs.readFileSync(REAL).includes(Buffer.from('"Braund, Mr. Owen Harris"')), true);
+    assert.equal(fs.readFileSync(real).includes(Buffer.from('"Braund, Mr. Owen Harris"')), true);
     assert.ok([...train, ...test].some((r) => r.Name === "Braund, Mr. Owen Harris"));
   });
 
@@ -60,19 +57,4 @@ describe("data split (contracts §4)", () => {
       assert.throws(() => splitCsv(Buffer.from(csv), opts), (e: unknown) => e instanceof UsageError && message.test(e.message) && e.message.includes("train.csv"));
     });
   }
-
-  it("stages both files and skips content that is already there", async () => {
-    const store = new MemoryStore("s3://b");
-    const lines: string[] = [];
-    const options = { source: "x.csv", target: "Survived", trainFile: "titanic_train.csv", testFile: "titanic_test.csv", log: (l: string) => lines.push(l) };
-    const first = await stageData(store, TITANIC_CSV, options);
-    assert.equal(first.train.uploaded && first.test.uploaded, true);
-    assert.equal(store.objects.get("data/titanic_train.csv")!.sha256, first.train.sha256);
-    const second = await stageData(store, TITANIC_CSV, options);
-    assert.equal(second.train.uploaded || second.test.uploaded, false);
-    assert.match(lines.at(-1)!, /^unchanged s3:\/\/b\/data\/titanic_test\.csv/);
-    const changed = Buffer.from(TITANIC_CSV.toString().replace("Name, Mr. X", "Name, Mrs. Y"));
-    const third = await stageData(store, changed, options);
-    assert.ok(third.train.uploaded || third.test.uploaded, "changed content is uploaded again");
-  });
 });
