@@ -14,8 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { RunOutcome } from "../automation/core/run";
 import { stageData } from "../automation/data/stage";
-import { prepareLocal, readDataSource, type LocalTarget } from "../automation/local";
-import { ensurePythonEnv } from "../automation/local/pythonEnv";
+import { ensurePythonEnv, prepareLocal, readDataSource, type LocalTarget } from "../automation/local";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 const WARM_BUDGET_S = 5;

@@ -10,7 +10,7 @@ import { titanicPipeline } from "../../pipeline/titanic/titanicPipeline";
 import { loadModelSchema } from "../../pipeline/titanic/modelSchema";
 import { loadTrainingDefaults } from "../../pipeline/titanic/trainingDefaults";
 import type { Log } from "../core/run";
-import { sha256Of, type LocalObjects } from "./store/objects";
+import { sha256Of, type LocalObjects } from "./store";
 
 export const LOCAL = {
   /** `s3://local/<key>` is `<home>/objects/local/<key>`. */

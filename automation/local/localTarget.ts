@@ -1,7 +1,7 @@
 /**
  * The local target: `run` records an execution, interprets the compiled definition and reports it like
  * the AWS target does (status, steps, the registered model), honouring timeout, abort signal and the
- * client request token.
+ * client request token. The definition was checked once, when the target was prepared (preflight.ts).
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -11,14 +11,10 @@ import type { ParameterDeclaration } from "../../pipeline/parameters";
 import type { RegistryClient } from "../core/registry";
 import type { ExecutionReport } from "../core/report";
 import type { RunOutcome, RunRequest } from "../core/run";
+import { resolveParameters, type JsonObject } from "./expressions";
 import { interpret, type InterpretResult } from "./interpreter";
-import type { JsonObject } from "./json";
-import { resolveParameters } from "./parameterValues";
-import { assertRunnable } from "./preflight";
-import type { Db } from "./store/database";
-import { executionArn, isTerminal, type ExecutionStore } from "./store/executions";
-import type { LocalObjects } from "./store/objects";
-import type { LocalRegistry } from "./store/registry";
+import type { RunnableDefinition } from "./preflight";
+import { executionArn, isTerminal, type Db, type ExecutionStore, type LocalObjects, type LocalRegistry } from "./store";
 
 export interface LocalTarget {
   /** The compiled definition, parsed back from its JSON: exactly what runs (and what AWS would get). */
@@ -34,7 +30,7 @@ export interface LocalTarget {
 
 export interface LocalTargetParts {
   readonly db: Db;
-  readonly definition: JsonObject;
+  readonly definition: RunnableDefinition;
   readonly definitionSha256: string;
   readonly declarations: ParameterDeclaration[];
   readonly outputs: Record<string, string>;
@@ -63,7 +59,7 @@ export class LocalTargetImpl implements LocalTarget {
   private closed = false;
 
   constructor(private readonly parts: LocalTargetParts) {
-    this.definition = parts.definition;
+    this.definition = parts.definition.json;
     this.declarations = parts.declarations;
     this.outputs = parts.outputs;
     this.objectStore = parts.objects;
@@ -72,9 +68,8 @@ export class LocalTargetImpl implements LocalTarget {
 
   async run(request: RunRequest): Promise<RunOutcome> {
     const { records } = this.parts;
-    // Checked before anything is recorded: a bad parameter or an unrunnable definition changes nothing.
+    // The one typed check of the overrides, before anything is recorded: a bad parameter changes nothing.
     const parameters = resolveParameters(this.definition.Parameters, request.parameters);
-    assertRunnable(this.definition);
 
     const created = records.create({
       id: newExecutionId(),
@@ -107,7 +102,7 @@ export class LocalTargetImpl implements LocalTarget {
     let result: InterpretResult;
     try {
       result = await interpret({
-        definition: this.definition,
+        graph: this.parts.definition.graph,
         executionId: id,
         pipelineName: this.parts.pipelineName,
         startedAt: records.report(id)!.startedAt,

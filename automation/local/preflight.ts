@@ -1,20 +1,14 @@
 /**
  * Before anything runs: can the local target run every step and every expression of this definition?
  * Everything it cannot run is listed in one error that names the step and the field; nothing is
- * skipped silently.
+ * skipped silently. `prepareLocal` checks once; what passes is a RunnableDefinition, the only kind of
+ * definition a target runs.
  */
 import { UsageError } from "../core/errors";
-import { EXECUTION_VARIABLES, getReferences } from "../../pipeline/expressions";
-import { findCycle } from "../../pipeline/graph";
-import { CONDITION_TYPES } from "./conditions";
-import { EXPRESSION_FUNCTIONS, expressionName } from "./evaluate";
-import { describeJson, isJsonObject, type Json, type JsonObject } from "./json";
-import { JsonPathError, parsePath } from "./jsonPath";
-import { processingProblems } from "./steps/processing";
-import { registerModelProblems } from "./steps/registerModel";
-import { trainingProblems } from "./steps/training";
-
-export const SUPPORTED_STEP_TYPES = ["Training", "Processing", "Condition", "RegisterModel", "Fail"] as const;
+import { EXECUTION_VARIABLES } from "../../pipeline/expressions";
+import { findCycle, ownBody, stepGraph, type GraphStep, type StepGraph, type StepGraphProblem } from "../../pipeline/graph";
+import { CONDITION_TYPES, describeJson, EXPRESSION_FUNCTIONS, expressionName, isJsonObject, JsonPathError, parsePath, type Json, type JsonObject } from "./expressions";
+import { isSupportedStepType, SUPPORTED_STEP_TYPES, unsupportedSettings } from "./steps";
 
 export class UnsupportedDefinitionError extends UsageError {
   constructor(readonly problems: readonly string[]) {
@@ -23,65 +17,29 @@ export class UnsupportedDefinitionError extends UsageError {
   }
 }
 
-export interface LocatedStep {
-  readonly step: JsonObject;
-  readonly name: string;
-  readonly type: string;
-  /** The condition step whose branch holds it. */
-  readonly branchOf?: string;
+declare const checked: unique symbol;
+
+/** A definition the preflight passed, with its step graph. Only `checkRunnable` makes one. */
+export interface RunnableDefinition {
+  readonly json: JsonObject;
+  readonly graph: StepGraph<JsonObject>;
+  readonly [checked]: true;
 }
 
-/** Every step (top level and condition branches) by name; structural problems go to `problems`. */
-export function locateSteps(definition: Json, problems: string[]): Map<string, LocatedStep> {
-  const steps = new Map<string, LocatedStep>();
-  if (!isJsonObject(definition) || !Array.isArray(definition.Steps)) {
-    problems.push("the definition has no Steps list");
-    return steps;
-  }
-  const add = (value: Json, where: string, branchOf?: string): void => {
-    if (!isJsonObject(value) || typeof value.Name !== "string" || typeof value.Type !== "string") {
-      problems.push(`${where}: a step needs a Name and a Type (found ${describeJson(value)})`);
-      return;
-    }
-    if (steps.has(value.Name)) problems.push(`step ${value.Name}: the name is used twice`);
-    steps.set(value.Name, { step: value, name: value.Name, type: value.Type, ...(branchOf ? { branchOf } : {}) });
-    if (value.Type !== "Condition") return;
-    const args = isJsonObject(value.Arguments) ? value.Arguments : {};
-    for (const branch of ["IfSteps", "ElseSteps"] as const) {
-      const list = args[branch] ?? [];
-      if (!Array.isArray(list)) {
-        problems.push(`step ${value.Name}: Arguments.${branch} must be a list`);
-        continue;
-      }
-      if (branchOf) {
-        if (list.length > 0) problems.push(`step ${value.Name}: a Condition step inside the branch of ${branchOf} (nested conditions are not allowed)`);
-        continue;
-      }
-      const owner = value.Name;
-      list.forEach((nested, i) => add(nested, `step ${owner}: Arguments.${branch}[${i}]`, owner));
-    }
-  };
-  definition.Steps.forEach((step, i) => add(step, `Steps[${i}]`));
-  return steps;
-}
+type LocatedStep = GraphStep<JsonObject>;
 
-/** A step without the branch steps of a condition (those are steps of their own). */
-export function ownBody(step: JsonObject): JsonObject {
-  if (step.Type !== "Condition" || !isJsonObject(step.Arguments)) return step;
-  return { ...step, Arguments: { ...step.Arguments, IfSteps: [], ElseSteps: [] } };
-}
-
-/** Everything the local target cannot run in `definition`; empty when it can run it all. */
-export function preflightProblems(definition: Json): string[] {
+/** The definition, checked: an UnsupportedDefinitionError lists everything the local target cannot run in it. */
+export function checkRunnable(definition: Json): RunnableDefinition {
   const problems: string[] = [];
-  const steps = locateSteps(definition, problems);
+  const graph = stepGraph<JsonObject>(definition, { problem: (problem) => problems.push(graphProblemText(problem)) });
+  const { steps } = graph;
   const parameters = new Set(
     (isJsonObject(definition) && Array.isArray(definition.Parameters) ? definition.Parameters : []).flatMap((p) => (isJsonObject(p) && typeof p.Name === "string" ? [p.Name] : [])),
   );
   for (const located of steps.values()) {
     const { step, name, type } = located;
     const where = `step ${name}`;
-    if (!(SUPPORTED_STEP_TYPES as readonly string[]).includes(type)) {
+    if (!isSupportedStepType(type)) {
       problems.push(`${where}: the local target cannot run a ${type} step (it runs ${SUPPORTED_STEP_TYPES.join(", ")} steps)`);
       continue;
     }
@@ -90,9 +48,7 @@ export function preflightProblems(definition: Json): string[] {
       problems.push(`${where}: Arguments must be an object`);
       continue;
     }
-    const featureProblems =
-      type === "Training" ? trainingProblems(args) : type === "Processing" ? processingProblems(args) : type === "RegisterModel" ? registerModelProblems(args) : [];
-    featureProblems.forEach((p) => problems.push(`${where}: the local target cannot run ${p}`));
+    unsupportedSettings(type, args).forEach((p) => problems.push(`${where}: the local target cannot run ${p}`));
     if (type === "Condition") {
       const conditions = args.Conditions;
       if (!Array.isArray(conditions) || conditions.length === 0) problems.push(`${where}: Arguments.Conditions must be a non-empty list`);
@@ -103,14 +59,25 @@ export function preflightProblems(definition: Json): string[] {
     }
     walkExpressions(ownBody(step), `${where}`, { steps, parameters, stepType: type, problems });
   }
-  const cycle = findCycle(dependencyGraph(steps));
+  const cycle = findCycle(graph.dependencies);
   if (cycle) problems.push(`dependency cycle: ${cycle.join(" -> ")}`);
-  return problems;
+  if (problems.length > 0) throw new UnsupportedDefinitionError(problems);
+  return { json: definition as JsonObject, graph } as RunnableDefinition;
 }
 
-export function assertRunnable(definition: Json): void {
-  const problems = preflightProblems(definition);
-  if (problems.length > 0) throw new UnsupportedDefinitionError(problems);
+function graphProblemText(problem: StepGraphProblem): string {
+  switch (problem.kind) {
+    case "noSteps":
+      return "the definition has no Steps list";
+    case "notAStep":
+      return `${problem.where}: a step needs a Name and a Type (found ${describeJson(problem.value as Json | undefined)})`;
+    case "duplicateName":
+      return `step ${problem.name}: the name is used twice`;
+    case "branchNotAList":
+      return `step ${problem.condition}: Arguments.${problem.branch} must be a list`;
+    case "nestedCondition":
+      return `step ${problem.condition}: a Condition step inside the branch of ${problem.branchOf} (nested conditions are not allowed)`;
+  }
 }
 
 function checkCondition(condition: Json, where: string, problems: string[]): void {
@@ -126,7 +93,7 @@ function checkCondition(condition: Json, where: string, problems: string[]): voi
 }
 
 interface WalkScope {
-  readonly steps: Map<string, LocatedStep>;
+  readonly steps: ReadonlyMap<string, LocatedStep>;
   readonly parameters: Set<string>;
   readonly stepType: string;
   readonly problems: string[];
@@ -212,21 +179,3 @@ function referenceProblem(reference: string, scope: WalkScope, propertyFile: boo
       return `Get ${reference}: the local target resolves Parameters., Execution. and Steps. references only`;
   }
 }
-
-/** step -> the steps it waits for: data references, DependsOn, and the condition that owns a branch step. */
-export function dependencyGraph(steps: Map<string, LocatedStep>): Map<string, Set<string>> {
-  const graph = new Map<string, Set<string>>();
-  for (const { step, name, branchOf } of steps.values()) {
-    const edges = new Set<string>();
-    for (const d of Array.isArray(step.DependsOn) ? step.DependsOn : []) if (typeof d === "string" && steps.has(d)) edges.add(d);
-    for (const reference of getReferences(ownBody(step))) {
-      const target = /^Steps\.([^.[]+)/.exec(reference)?.[1];
-      if (target && target !== name && steps.has(target)) edges.add(target);
-    }
-    if (branchOf) edges.add(branchOf);
-    graph.set(name, edges);
-  }
-  return graph;
-}
-
-

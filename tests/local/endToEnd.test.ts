@@ -10,7 +10,7 @@ import { UsageError } from "../../automation/core/errors";
 import type { RunOutcome } from "../../automation/core/run";
 import { stageData } from "../../automation/data/stage";
 import { prepareLocal, readDataSource, type LocalTarget } from "../../automation/local";
-import { openDatabase } from "../../automation/local/store/database";
+import { openDatabase } from "../../automation/local/store";
 import { REPO_ROOT, request, tempDir } from "./helpers";
 
 const DATA = path.join(REPO_ROOT, "data", "titanic", "train.csv");

@@ -5,12 +5,10 @@ import * as path from "node:path";
 import { x as extractTar } from "tar";
 import { deterministicTarGz } from "../../pipeline/code/codeBundle";
 import type { ProgressSink, RunOutcome, RunRequest } from "../../automation/core/run";
-import type { Json, JsonObject } from "../../automation/local/json";
+import type { Json, JsonObject } from "../../automation/local/expressions";
 import { LocalTargetImpl } from "../../automation/local/localTarget";
-import { openDatabase, type Db } from "../../automation/local/store/database";
-import { ExecutionStore } from "../../automation/local/store/executions";
-import { LocalObjects } from "../../automation/local/store/objects";
-import { LocalRegistry } from "../../automation/local/store/registry";
+import { checkRunnable } from "../../automation/local/preflight";
+import { ExecutionStore, LocalObjects, LocalRegistry, openDatabase, type Db } from "../../automation/local/store";
 import { declarationsOf } from "../../pipeline/parameters";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -50,11 +48,11 @@ export function openStore(home: string = tempDir()): Store {
   };
 }
 
-/** A target running `definition` (a small hand-written one) on `store`. */
+/** A target running `definition` (a small hand-written one) on `store`, checked first as prepareLocal checks it. */
 export function targetFor(store: Store, definition: JsonObject, python: string = testPython()): LocalTargetImpl {
   return new LocalTargetImpl({
     db: store.db,
-    definition,
+    definition: checkRunnable(definition),
     definitionSha256: "test",
     declarations: declarationsOf(definition as { Parameters?: { Name: string; Type: string }[] }),
     outputs: {},

@@ -2,7 +2,7 @@
  * A small train -> evaluate -> gate -> register|fail pipeline in definition JSON, with stdlib-only
  * Python scripts that report what they saw (arguments, SM_* variables, files), for interpreter tests.
  */
-import type { Json, JsonObject } from "../../automation/local/json";
+import type { Json, JsonObject } from "../../automation/local/expressions";
 import { definition, putArchive, putText, type Store } from "./helpers";
 
 export const TRAIN_PY = `
@@ -34,6 +34,16 @@ if "--fail" in sys.argv:
     sys.stderr.write("Traceback (most recent call last):\\n  File train.py\\nValueError: the data is bad\\n")
     sys.exit(3)
 `;
+
+/** What TRAIN_PY writes to model/report.json: what the script saw. */
+export interface TrainReport {
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  hyperparameters_json: Record<string, string>;
+  train_files: string[];
+  helper: string;
+}
 
 export const EVALUATE_PY = `
 import argparse, json, os, tarfile, time

@@ -1,6 +1,5 @@
 /** `registerChild.ts <home> <count> <model file>`: registers <count> versions of group "race", for the concurrency test. */
-import { openDatabase } from "../../automation/local/store/database";
-import { LocalRegistry } from "../../automation/local/store/registry";
+import { LocalRegistry, openDatabase } from "../../automation/local/store";
 
 async function main(): Promise<void> {
   const [home, count, modelFile] = process.argv.slice(2);

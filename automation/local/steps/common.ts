@@ -2,9 +2,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { failureReason, runScript, type ScriptResult } from "../childProcess";
-import { describeJson, isJsonObject, type Json, type JsonObject } from "../json";
-import { parseS3Uri, placementOf } from "../paths";
+import { placementOf } from "../container";
+import { describeJson, isJsonObject, type Json, type JsonObject } from "../expressions";
+import { failureReason, runScript, type ScriptResult } from "../python";
+import { parseS3Uri } from "../store";
 import { StepFailure, StepStopped, type StepInvocation } from "./types";
 
 /** Host variables a script may need; nothing else of this process's environment (credentials included) is passed on. */

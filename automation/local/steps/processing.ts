@@ -6,9 +6,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { arrayField, describeJson, FieldError, isJsonObject, objectField, objectsOf, optionalObject, stringField, stringMap, type Json, type JsonObject } from "../json";
-import { hostPath, mapContainerPaths, parseS3Uri, PathError } from "../paths";
-import { ObjectNotFoundError } from "../store/objects";
+import { hostPath, mapContainerPaths } from "../container";
+import { arrayField, describeJson, FieldError, isJsonObject, objectField, objectsOf, optionalObject, stringField, stringMap, type Json, type JsonObject } from "../expressions";
+import { ObjectNotFoundError, parseS3Uri, PathError } from "../store";
 import { cpuCount, downloadPrefix, filesUnder, maxRuntimeSeconds, noteIgnored, runStepScript, scriptEnvironment, writeJsonFile } from "./common";
 import { StepFailure, type StepInvocation, type StepOutcome } from "./types";
 

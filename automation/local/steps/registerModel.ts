@@ -3,10 +3,8 @@
  * container's ModelDataUrl and the metrics from ModelMetrics.ModelQuality.Statistics.S3Uri.
  */
 import type { ApprovalStatus } from "../../core/report";
-import { arrayField, describeJson, FieldError, isJsonObject, objectField, objectsOf, optionalObject, optionalString, stringField, stringMap, type Json, type JsonObject } from "../json";
-import { parseS3Uri } from "../paths";
-import { ObjectNotFoundError } from "../store/objects";
-import { APPROVAL_STATUSES, modelMetricsOf, modelPackageGroupArn } from "../store/registry";
+import { arrayField, describeJson, FieldError, isJsonObject, objectField, objectsOf, optionalObject, optionalString, stringField, stringMap, type Json, type JsonObject } from "../expressions";
+import { APPROVAL_STATUSES, modelMetricsOf, modelPackageGroupArn, ObjectNotFoundError, parseS3Uri } from "../store";
 import { noteIgnored } from "./common";
 import { StepFailure, type StepInvocation, type StepOutcome } from "./types";
 

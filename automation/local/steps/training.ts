@@ -8,10 +8,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { c as createTar, x as extractTar } from "tar";
 import { deterministicTarGz } from "../../../pipeline/code/codeBundle";
-import { decodeHyperparameters, frameworkString, hyperparameterEnvironment, scriptArguments } from "../hyperparameters";
-import { arrayField, describeJson, FieldError, isJsonObject, objectField, objectsOf, optionalObject, stringField, stringMap, type Json, type JsonObject } from "../json";
-import { hostPath, parseS3Uri, s3Uri } from "../paths";
-import { pyDict, pyStrList, pyStrValue, pythonJsonDumps, type PyValue } from "../pyValues";
+import { decodeHyperparameters, frameworkString, hostPath, hyperparameterEnvironment, pyDict, pyStrList, pyStrValue, pythonJsonDumps, scriptArguments, type PyValue } from "../container";
+import { arrayField, describeJson, FieldError, isJsonObject, objectField, objectsOf, optionalObject, stringField, stringMap, type Json, type JsonObject } from "../expressions";
+import { parseS3Uri, s3Uri } from "../store";
 import { cpuCount, downloadPrefix, filesUnder, maxRuntimeSeconds, noteIgnored, runStepScript, scriptEnvironment, writeJsonFile } from "./common";
 import { StepFailure, type StepInvocation, type StepOutcome } from "./types";
 

@@ -1,8 +1,7 @@
 /** What a step runner gets from the interpreter and gives back. */
-import type { Json, JsonObject } from "../json";
-import type { StepLog } from "../stepLog";
-import type { LocalObjects } from "../store/objects";
-import type { LocalRegistry } from "../store/registry";
+import type { StepLog } from "../container";
+import type { Json, JsonObject } from "../expressions";
+import type { LocalObjects, LocalRegistry } from "../store";
 
 export interface StepInvocation {
   readonly name: string;

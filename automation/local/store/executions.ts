@@ -6,8 +6,8 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import type { ExecutionReport, ExecutionStatus, StepReport, StepStatus } from "../../core/report";
-import type { JsonObject } from "../json";
-import { isSameProcessAlive, killGroup, processIdentity } from "../processIdentity";
+import type { JsonObject } from "../expressions";
+import { isSameProcessAlive, killGroup, processIdentity } from "../python";
 import { nowIso, type Db } from "./database";
 
 export const EXECUTION_ARN_PREFIX = "local:execution/";

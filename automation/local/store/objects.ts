@@ -7,8 +7,8 @@ import { createHash, randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ObjectStore } from "../../core/objectStore";
-import type { Json } from "../json";
-import { objectKeyProblem, parseS3Uri, s3Uri, type S3Location } from "../paths";
+import type { Json } from "../expressions";
+import { objectKeyProblem, parseS3Uri, s3Uri, type S3Location } from "./locations";
 import { nowIso, type Db } from "./database";
 
 export class ObjectNotFoundError extends Error {

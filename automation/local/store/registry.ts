@@ -15,7 +15,7 @@ import { metricsOfReport } from "../../core/metrics";
 import { checkApprovalChange, orderHistory, planPromotion, type Stage, type StageChange } from "../../core/lifecycle";
 import { formatVersionRanges, type ApprovalChange, type ChangeAuthor, type ModelVersionDetail, type ModelVersionSummary, type RegistryClient } from "../../core/registry";
 import type { ApprovalStatus, ModelMetrics, ModelReport } from "../../core/report";
-import type { Json, JsonObject } from "../json";
+import type { Json, JsonObject } from "../expressions";
 import { executionArn } from "./executions";
 import { nowIso, type Db } from "./database";
 import { sha256Of, writeDurably } from "./objects";

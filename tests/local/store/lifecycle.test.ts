@@ -3,11 +3,10 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Database from "better-sqlite3";
-import { UsageError } from "../../automation/core/errors";
-import { productionVersionAt } from "../../automation/core/lifecycle";
-import { MIGRATIONS, openDatabase } from "../../automation/local/store/database";
-import { LocalRegistry } from "../../automation/local/store/registry";
-import { openStore, tempDir, type Store } from "./helpers";
+import { UsageError } from "../../../automation/core/errors";
+import { productionVersionAt } from "../../../automation/core/lifecycle";
+import { LocalRegistry, MIGRATIONS, openDatabase } from "../../../automation/local/store";
+import { openStore, tempDir, type Store } from "../helpers";
 
 const group = "g";
 const by = "user:alice@laptop";

@@ -1,6 +1,6 @@
 /** Typed parameter values of one execution: the definition's defaults, then the `--param` overrides. */
-import { UsageError } from "../core/errors";
-import { PARAMETER_TYPES, typedParameterValue, type ParameterType } from "../../pipeline/parameters";
+import { UsageError } from "../../core/errors";
+import { PARAMETER_TYPES, typedParameterValue, type ParameterType } from "../../../pipeline/parameters";
 import { describeJson, isJsonObject, type Json } from "./json";
 import type { ParameterValue } from "./evaluate";
 

@@ -1,12 +1,13 @@
-/** Finding a Python the pinned requirements can install into, and building .venv/ once when two runs start together. */
+/** Finding a Python the pinned requirements can install into, building .venv/ once when two runs start together, and a PYTHON that cannot run the scripts. */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { UsageError } from "../../automation/core/errors";
-import { findBasePython, lockVenv } from "../../automation/local/pythonEnv";
+import { UsageError } from "../../../automation/core/errors";
+import { ensurePythonEnv, findBasePython, lockVenv, PythonEnvError } from "../../../automation/local/python";
+import { REPO_ROOT } from "../helpers";
 
-describe("python environment", () => {
+describe("python environment", function () {
   let dir: string;
   let savedPath: string | undefined;
   beforeEach(() => {
@@ -60,5 +61,12 @@ describe("python environment", () => {
     assert.equal(fs.readFileSync(lock, "utf8"), String(process.pid), "a dead owner's lock is taken over");
     stale();
     assert.equal(fs.existsSync(lock), false);
+  });
+
+  it("a PYTHON without the training libraries is a clear error", async () => {
+    await assert.rejects(
+      ensurePythonEnv({ repoRoot: REPO_ROOT, python: "/nonexistent/python3", log: () => {} }),
+      (e: unknown) => e instanceof PythonEnvError && /PYTHON=\/nonexistent\/python3 cannot import xgboost, pandas and numpy/.test(e.message),
+    );
   });
 });

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { UsageError } from "../core/errors";
+import { UsageError } from "../../core/errors";
 
 /** A missing or unusable Python is a setup problem found before anything ran: exit 2, like any usage error. */
 export class PythonEnvError extends UsageError {

@@ -5,25 +5,18 @@
  * the running scripts.
  */
 import * as path from "node:path";
-import type { ExecutionStatus, StepStatus } from "../core/report";
-import type { Log } from "../core/run";
-import { evaluateConditions } from "./conditions";
-import { evaluate as evaluateValue, ExpressionError, toPipelineString, type EvaluationContext, type ParameterValue } from "./evaluate";
-import { arrayField, isJsonObject, type JsonObject } from "./json";
-import { JsonPathError, valueAtPath } from "./jsonPath";
-import { assertRunnable, dependencyGraph, locateSteps, type LocatedStep } from "./preflight";
-import { StepLog } from "./stepLog";
-import { runProcessing } from "./steps/processing";
-import { runRegisterModel } from "./steps/registerModel";
-import { runTraining } from "./steps/training";
-import { StepFailure, StepStopped, type StepInvocation, type StepOutcome, type StepRunner } from "./steps/types";
-import { executionArn, type ExecutionStore } from "./store/executions";
-import type { LocalObjects } from "./store/objects";
-import type { LocalRegistry } from "./store/registry";
+import type { StepGraph } from "../../../pipeline/graph";
+import type { ExecutionStatus, StepStatus } from "../../core/report";
+import type { Log } from "../../core/run";
+import { StepLog } from "../container";
+import { arrayField, evaluate as evaluateValue, isJsonObject, type JsonObject, type ParameterValue } from "../expressions";
+import { isSupportedStepType, STEP_RUNNERS, StepFailure, StepStopped, type StepInvocation, type StepOutcome } from "../steps";
+import type { ExecutionStore, LocalObjects, LocalRegistry } from "../store";
+import { evaluationContext, jobNamer, type LocatedStep } from "./executionContext";
 
 export interface InterpreterOptions {
-  /** The parsed compiled definition. */
-  readonly definition: JsonObject;
+  /** The steps of the compiled definition and what each waits for; the preflight has checked that every one can run. */
+  readonly graph: StepGraph<JsonObject>;
   readonly executionId: string;
   readonly pipelineName: string;
   readonly startedAt: string;
@@ -48,18 +41,8 @@ export interface InterpretResult {
 
 type Final = "Succeeded" | "Failed" | "Stopped" | "NotRun";
 
-const RUNNERS: Readonly<Record<string, StepRunner>> = {
-  Training: runTraining,
-  Processing: runProcessing,
-  RegisterModel: runRegisterModel,
-  Condition: runCondition,
-  Fail: runFail,
-};
-
 export async function interpret(options: InterpreterOptions): Promise<InterpretResult> {
-  assertRunnable(options.definition);
-  const steps = locateSteps(options.definition, []);
-  const dependencies = dependencyGraph(steps);
+  const { steps, dependencies } = options.graph;
   const eligible = new Set([...steps.values()].filter((s) => !s.branchOf).map((s) => s.name));
   const finished = new Map<string, Final>();
   const outcomes = new Map<string, StepOutcome>();
@@ -69,33 +52,6 @@ export async function interpret(options: InterpreterOptions): Promise<InterpretR
   // Held in an object: the step callbacks set it while the loop below reads it.
   const state: { failure: string | null } = { failure: null };
 
-  const context = (located: LocatedStep, jobName: string): EvaluationContext => ({
-    parameter: (name) => options.parameters.get(name),
-    executionVariable: (name) => executionVariable(options, name, located.type, jobName),
-    stepProperty: (step, propertyPath) => {
-      const outcome = outcomes.get(step);
-      if (!outcome) throw new ExpressionError(`Steps.${step}.${propertyPath}: step ${step} has not succeeded in this execution`);
-      try {
-        return valueAtPath(outcome.properties, propertyPath);
-      } catch (error) {
-        if (error instanceof JsonPathError) throw new ExpressionError(`Steps.${step}.${propertyPath} is not a property of step ${step}: ${error.message}`);
-        throw error;
-      }
-    },
-    propertyFile: (step, file) => {
-      const content = outcomes.get(step)?.propertyFiles?.[file];
-      if (content === undefined) throw new ExpressionError(`property file ${file} of step ${step} was not produced in this execution`);
-      return content;
-    },
-    readJson: (uri) => {
-      try {
-        return options.objects.readJson(uri);
-      } catch (error) {
-        throw new ExpressionError((error as Error).message);
-      }
-    },
-  });
-
   const runOne = async (located: LocatedStep): Promise<void> => {
     const { name, type } = located;
     const logFile = path.join(options.folder, "logs", `${name}.log`);
@@ -103,7 +59,7 @@ export async function interpret(options: InterpreterOptions): Promise<InterpretR
     options.onChange();
     const log = new StepLog(logFile, (line) => options.log(`[${name}] ${line}`));
     const jobName = jobNames(name);
-    const evaluationContext = context(located, jobName);
+    const context = evaluationContext({ ...options, stepType: type, jobName, outcomes });
     const invocation: StepInvocation = {
       name,
       step: located.step,
@@ -115,7 +71,7 @@ export async function interpret(options: InterpreterOptions): Promise<InterpretR
       registry: options.registry,
       log,
       signal: options.signal,
-      evaluate: (value, where) => evaluateValue(value, evaluationContext, where),
+      evaluate: (value, where) => evaluateValue(value, context, where),
       onProcess: (pid) => options.records.stepChild(options.executionId, name, pid),
     };
     let final: Final;
@@ -123,7 +79,8 @@ export async function interpret(options: InterpreterOptions): Promise<InterpretR
       options.records.stepStatus(options.executionId, name, "Executing");
       options.onChange();
       log.note(`step ${name} (${type}) started; job name ${jobName}`);
-      const outcome = await RUNNERS[type]!(invocation);
+      if (!isSupportedStepType(type)) throw new Error(`no runner for ${type} steps (the preflight lets none through)`);
+      const outcome = await STEP_RUNNERS[type](invocation);
       if (outcome.failExecution !== undefined) {
         final = "Failed";
         state.failure ??= outcome.failExecution;
@@ -198,55 +155,6 @@ export async function interpret(options: InterpreterOptions): Promise<InterpretR
   const stuck = [...eligible].filter((n) => !finished.has(n));
   if (stuck.length > 0) return { status: "Failed", failureReason: `steps ${stuck.join(", ")} could not start: their dependencies never completed` };
   return { status: "Succeeded", failureReason: null };
-}
-
-async function runCondition(invocation: StepInvocation): Promise<StepOutcome> {
-  const args = isJsonObject(invocation.step.Arguments) ? invocation.step.Arguments : {};
-  const conditions = arrayField(args, "Conditions", "Arguments");
-  const outcome = evaluateConditions(conditions, (value, where) => invocation.evaluate(value, where), "Arguments.Conditions");
-  invocation.log.note(`conditions ${outcome ? "hold: running IfSteps" : "do not hold: running ElseSteps"}`, true);
-  return { properties: { Outcome: outcome ? "True" : "False" }, outcome };
-}
-
-async function runFail(invocation: StepInvocation): Promise<StepOutcome> {
-  const args = isJsonObject(invocation.step.Arguments) ? invocation.step.Arguments : {};
-  const message = args.ErrorMessage === undefined ? "" : toPipelineString(invocation.evaluate(args.ErrorMessage, "Arguments.ErrorMessage"), "Arguments.ErrorMessage");
-  return { properties: { ErrorMessage: message }, failExecution: message || `Fail step ${invocation.name}` };
-}
-
-function executionVariable(options: InterpreterOptions, name: string, stepType: string, jobName: string): string | undefined {
-  switch (name) {
-    case "StartDateTime":
-      return options.startedAt;
-    case "CurrentDateTime":
-      return new Date().toISOString();
-    case "PipelineName":
-      return options.pipelineName;
-    case "PipelineArn":
-      return `local:pipeline/${options.pipelineName}`;
-    case "PipelineExecutionId":
-      return options.executionId;
-    case "PipelineExecutionArn":
-      return executionArn(options.executionId);
-    case "TrainingJobName":
-      return stepType === "Training" ? jobName : undefined;
-    case "ProcessingJobName":
-      return stepType === "Processing" ? jobName : undefined;
-    default:
-      return undefined;
-  }
-}
-
-/** SageMaker-style job names, `pipelines-<execution>-<step>`: at most 63 characters of [a-zA-Z0-9-], unique per execution. */
-export function jobNamer(executionId: string): (step: string) => string {
-  const used = new Set<string>();
-  return (step) => {
-    const base = `pipelines-${executionId}-${step}`.replace(/[^a-zA-Z0-9-]+/g, "-").replace(/-+/g, "-").slice(0, 60).replace(/-$/, "");
-    let name = base;
-    for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
-    used.add(name);
-    return name;
-  };
 }
 
 /** Errors that explain themselves (no stack trace needed in the log). */
