@@ -367,3 +367,12 @@ describe("AwsPipelineRunner", () => {
     assert.equal(sagemaker.calls.length, 0);
   });
 });
+
+describe("stop token", () => {
+  it("derives a stop token of 32-128 characters from the execution ARN", () => {
+    const token = stopToken("arn:aws:sagemaker:eu-west-1:111111111111:pipeline/p/execution/abc123");
+    assert.ok(token.length >= 32 && token.length <= 128);
+    assert.ok(token.startsWith("stop-abc123"));
+    assert.equal(token, stopToken("arn:aws:sagemaker:eu-west-1:111111111111:pipeline/p/execution/abc123"));
+  });
+});

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import type { DescribeModelPackageOutput, ModelPackageSummary, UpdateModelPackageInput } from "@aws-sdk/client-sagemaker";
-import { SageMakerRegistry } from "../../automation/aws/registry";
+import { mapLimit, SageMakerRegistry } from "../../automation/aws/registry";
 import { EXIT, OperationError, UsageError } from "../../automation/core/errors";
 import { FakeClock, FakeS3, FakeSageMaker, awsError, metricsJson } from "./fakes";
 
@@ -166,5 +166,21 @@ describe("SageMakerRegistry", () => {
     const denied = world(1);
     denied.sagemaker.errors.deleteModelPackage = [awsError("AccessDeniedException", 400, "no")];
     await assert.rejects(denied.registry.deleteAllVersions(), (e: Error) => e instanceof OperationError && /delete version 1 .*sagemaker:DeleteModelPackage/.test(e.message));
+  });
+});
+
+describe("mapLimit", () => {
+  it("maps with bounded concurrency, keeping order", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const results = await mapLimit([1, 2, 3, 4, 5, 6, 7], 3, async (n) => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((r) => setTimeout(r, 8 - n));
+      inFlight--;
+      return n * 10;
+    });
+    assert.deepEqual(results, [10, 20, 30, 40, 50, 60, 70]);
+    assert.equal(peak, 3);
+    assert.deepEqual(await mapLimit([], 3, async (n: number) => n), []);
   });
 });
