@@ -1,6 +1,7 @@
 /**
- * The local target (docs/local-target.md): the same compiled pipeline, run on this machine with no
- * AWS, no Docker and no Pulumi CLI. This file is its only entry point for the rest of the tree.
+ * The local target (docs/architecture.md §6, docs/local-target.md): the same compiled pipeline, run
+ * on this machine with no AWS, no Docker and no Pulumi CLI. This file is the only entry point the
+ * rest of the tree imports.
  *
  * Store layout (`<repo>/.ml-pipeline/`, or `$ML_PIPELINE_HOME`):
  *   store.db                      SQLite (WAL): object checksums, executions and steps, the model registry
@@ -19,6 +20,6 @@ export type { LocalTarget } from "./localTarget";
 export { compileLocalPipeline, LOCAL, type LocalPipeline } from "./localPipeline";
 export { openLocalRegistry, prepareLocal, type OpenedLocalRegistry, type PrepareLocalOptions } from "./openLocal";
 export { UnsupportedDefinitionError } from "./preflight";
-export { ensurePythonEnv, killRunningScripts, PythonEnvError, type PythonEnvOptions } from "./python";
+export { ensurePythonEnv, killRunningScripts } from "./python";
 export { destroyLocal, localHome } from "./store";
 export { readDataSource, DEFAULT_DATA } from "../data/source";

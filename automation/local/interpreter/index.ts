@@ -3,4 +3,3 @@
  * once), follows Condition branches, stops on the first failure, and records every step.
  */
 export { interpret, type InterpretResult, type InterpreterOptions } from "./interpreter";
-export { jobNamer } from "./executionContext";

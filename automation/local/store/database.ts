@@ -85,7 +85,7 @@ CREATE TABLE IF NOT EXISTS model_packages (
 CREATE INDEX IF NOT EXISTS model_packages_by_execution ON model_packages (execution_id);
 `;
 
-/** Schema 2: lifecycle stages (contracts §7) and their history (who, when, why). */
+/** Schema 2: lifecycle stages (docs/architecture.md §7) and their history (who, when, why). */
 const LIFECYCLE = `
 ALTER TABLE model_packages ADD COLUMN stage TEXT CHECK (stage IN ('Staging', 'Production', 'Archived'));
 ALTER TABLE model_packages ADD COLUMN stage_description TEXT;
