@@ -11,9 +11,9 @@ import type { RunOutcome } from "../../automation/core/run";
 import { stageData } from "../../automation/data/stage";
 import { prepareLocal, readDataSource, type LocalTarget } from "../../automation/local";
 import { openDatabase } from "../../automation/local/store";
+import { requireTitanicCsv } from "../harness/titanicData";
 import { REPO_ROOT, request, tempDir } from "./helpers";
 
-const DATA = path.join(REPO_ROOT, "data", "titanic", "train.csv");
 const GROUP = "ml-pipeline-local-titanic-xgboost";
 
 describe("local target end to end (data/titanic/train.csv)", function () {
@@ -23,10 +23,7 @@ describe("local target end to end (data/titanic/train.csv)", function () {
   const log: string[] = [];
 
   before(async function () {
-    if (!fs.existsSync(DATA)) {
-      console.warn(`skipped: ${DATA} is missing (scripts/test-data.sh copies it)`);
-      this.skip();
-    }
+    requireTitanicCsv(); // missing data fails these tests instead of skipping them
     home = tempDir("mlp-e2e-");
     target = await prepareLocal({ repoRoot: REPO_ROOT, home, log: (l) => log.push(l) });
   });
