@@ -61,8 +61,8 @@ const openEnvironment = environmentFactory({
   repoRoot,
   aws: { aws: awsTarget, openStack: pulumiStacks(repoRoot), policyPacks: policyPackDirectories(repoRoot), now: Date.now },
   local: {
-    compile: () => compileLocalPipeline(repoRoot).compiled,
-    prepare: () => prepareLocal({ repoRoot, log: stderr }),
+    compile: () => compileLocalPipeline(repoRoot),
+    prepare: (pipeline) => prepareLocal({ repoRoot, log: stderr, pipeline }),
     openRegistry: () => openLocalRegistry(repoRoot),
     destroy: (log) => destroyLocal(localHome(repoRoot), log),
     now: Date.now,

@@ -3,7 +3,7 @@
  * SQLite store for objects, executions and the registry. Needs no AWS and no Pulumi CLI.
  */
 import * as os from "node:os";
-import type { CompiledPipeline } from "../../pipeline/compile";
+import type { LocalPipeline } from "../local";
 import { UsageError } from "../core/errors";
 import type { ObjectStore } from "../core/objectStore";
 import type { RegistryClient } from "../core/registry";
@@ -20,10 +20,10 @@ export interface PreparedLocalTarget {
 }
 
 export interface LocalEnvironmentDeps {
-  /** The local pipeline, compiled once per command (no AWS, no Python). */
-  readonly compile: () => CompiledPipeline;
+  /** The local pipeline and its code bundle, compiled once per command (no AWS, no Python). */
+  readonly compile: () => LocalPipeline;
   /** Open the store, check Python, deploy the code: what `up` does before a local run. */
-  readonly prepare: (compiled: CompiledPipeline) => Promise<PreparedLocalTarget>;
+  readonly prepare: (pipeline: LocalPipeline) => Promise<PreparedLocalTarget>;
   /** The local registry alone (no Python, no compile). */
   readonly openRegistry: () => { readonly registry: RegistryClient; readonly group: string; close(): void };
   /** Remove the local store (refuses while an execution runs). */
@@ -43,7 +43,7 @@ export function localAuthor(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function localEnvironment(deps: LocalEnvironmentDeps): Environment {
-  let compiled: CompiledPipeline | undefined;
+  let compiled: LocalPipeline | undefined;
   const pipeline = () => (compiled ??= deps.compile());
   let prepared: PreparedLocalTarget | undefined;
   let preparing: Promise<PreparedLocalTarget> | undefined;
@@ -63,8 +63,8 @@ export function localEnvironment(deps: LocalEnvironmentDeps): Environment {
     reusesIdenticalRuns: false,
 
     verify: async () => undefined,
-    compiledPipeline: pipeline,
-    deployedPipeline: async () => pipelineFacts(pipeline()),
+    compiledPipeline: () => pipeline().compiled,
+    deployedPipeline: async () => pipelineFacts(pipeline().compiled),
 
     // The local store has nothing to preview: preparing it is all a deploy does.
     preview: prepare,

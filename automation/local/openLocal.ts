@@ -6,7 +6,7 @@ import type { RegistryClient } from "../core/registry";
 import type { Log } from "../core/run";
 import { declarationsOf } from "../../pipeline/parameters";
 import type { JsonObject } from "./expressions";
-import { compileLocalPipeline, deployCode, LOCAL } from "./localPipeline";
+import { compileLocalPipeline, deployCode, LOCAL, type LocalPipeline } from "./localPipeline";
 import { LocalTargetImpl, type LocalTarget } from "./localTarget";
 import { checkRunnable } from "./preflight";
 import { ensurePythonEnv } from "./python";
@@ -31,6 +31,8 @@ export interface PrepareLocalOptions {
   readonly home?: string;
   /** Python interpreter; defaults to `$PYTHON`, else the repo's .venv (created on first use). */
   readonly python?: string;
+  /** The local pipeline when the caller compiled it already (one compile per run); else compiled here. */
+  readonly pipeline?: LocalPipeline;
 }
 
 /**
@@ -46,7 +48,7 @@ export async function prepareLocal(options: PrepareLocalOptions): Promise<LocalT
     records.recoverAbandoned(options.log);
     sweepTemporaryFiles(home);
     const python = await ensurePythonEnv({ repoRoot: options.repoRoot, log: options.log, ...(options.python ? { python: options.python } : {}) });
-    const { code, compiled } = compileLocalPipeline(options.repoRoot);
+    const { code, compiled } = options.pipeline ?? compileLocalPipeline(options.repoRoot);
     const definition = checkRunnable(JSON.parse(compiled.json) as JsonObject);
     const objects = new LocalObjects(db, home, LOCAL.bucket);
     await deployCode(objects, code, options.log);

@@ -280,8 +280,8 @@ export class World {
 }
 
 /** The local pipeline, compiled once for the whole test run (it reads training/ and hashes the code). */
-let compiledLocal: ReturnType<typeof compileLocalPipeline>["compiled"] | undefined;
+let compiledLocal: ReturnType<typeof compileLocalPipeline> | undefined;
 function localCompiled() {
-  return (compiledLocal ??= compileLocalPipeline(REPO_ROOT).compiled);
+  return (compiledLocal ??= compileLocalPipeline(REPO_ROOT));
 }
-const localDeclarations = () => pipelineFacts(localCompiled()).declarations;
+const localDeclarations = () => pipelineFacts(localCompiled().compiled).declarations;
