@@ -1,4 +1,4 @@
-/** Exit codes of contracts §2, and the errors that carry them. */
+/** Exit codes of docs/architecture.md §2, and the errors that carry them. */
 
 export const EXIT = {
   ok: 0,

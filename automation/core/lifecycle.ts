@@ -1,5 +1,5 @@
 /**
- * Model lifecycle stages (contracts §7) and their rules, as pure functions shared by the SageMaker and
+ * Model lifecycle stages (docs/architecture.md §7) and their rules, as pure functions shared by the SageMaker and
  * the local registry: both only apply the changes planned here, so they cannot disagree on a rule.
  *
  * Rules: only an Approved version enters Production; at most one version per group is in Production

@@ -10,7 +10,7 @@ export interface ModelVersionSummary {
   /** ISO-8601 timestamp. */
   readonly createdAt: string;
   readonly metrics: ModelMetrics;
-  /** Lifecycle stage (contracts §7); null until promoted. */
+  /** Lifecycle stage (docs/architecture.md §7); null until promoted. */
   readonly stage: Stage | null;
 }
 

@@ -1,4 +1,4 @@
-/** What a run reports: the summary JSON of contracts §2, for the AWS and the local target alike. */
+/** What a run reports: the summary JSON of docs/architecture.md §2, for the AWS and the local target alike. */
 
 export type ExecutionStatus = "Executing" | "Stopping" | "Stopped" | "Failed" | "Succeeded";
 export type StepStatus = "Starting" | "Executing" | "Stopping" | "Stopped" | "Failed" | "Succeeded";

@@ -1,6 +1,6 @@
 /**
  * The deterministic, stratified 80/20 split of a raw Kaggle-schema CSV into `titanic_train.csv` and
- * `titanic_test.csv` (contracts §4). The AWS and the local target stage data with this one function,
+ * `titanic_test.csv` (docs/architecture.md §4). The AWS and the local target stage data with this one function,
  * so both train and evaluate on exactly the same rows.
  */
 import { createHash } from "node:crypto";

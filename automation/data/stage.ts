@@ -1,4 +1,4 @@
-/** Stage the raw CSV: split it (contracts §4) and upload both files, skipping content that is already there. */
+/** Stage the raw CSV: split it (docs/architecture.md §4) and upload both files, skipping content that is already there. */
 import * as fs from "node:fs";
 import type { ObjectStore } from "../core/objectStore";
 import { UsageError } from "../core/errors";

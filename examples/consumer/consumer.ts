@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-/** The stack outputs of ml-pipeline this example reads (contracts §3; renaming one is a breaking change). */
+/** The stack outputs of ml-pipeline this example reads (docs/architecture.md §3; renaming one is a breaking change). */
 export const PLATFORM_OUTPUTS = ["modelPackageGroupArn", "modelPackageGroupName", "bucketArn", "bucketName", "region"] as const;
 
 /** Where the pipeline's training steps write model artifacts (`model.tar.gz` per training job). */

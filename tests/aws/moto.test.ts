@@ -364,7 +364,7 @@ describe("AWS driver against moto", function () {
   });
 });
 
-/** Parameters added to the definition after contracts §4 was written (kept out of the comparison). */
+/** Parameters added to the definition after docs/architecture.md §4 was written (kept out of the comparison). */
 function pickExtra(types: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(types).filter(([name]) => !(name in CONTRACT_PARAMETER_TYPES)));
 }

@@ -163,7 +163,7 @@ for (const stack of ["dev", "staging", "prod"]) {
       assert.equal(defaultTags.tags.env, stack, "the aws provider tags whatever a component forgets");
     });
 
-    it("returns the stack outputs of contracts §3", async () => {
+    it("returns the stack outputs of docs/architecture.md §3", async () => {
       const o = run.result;
       assert.equal(await valueOf(o.region), config.region);
       assert.equal(await valueOf(o.accountId), config.accountId);

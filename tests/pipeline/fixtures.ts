@@ -7,7 +7,7 @@ import { loadModelSchema } from "../../pipeline/titanic/modelSchema";
 import { loadTrainingDefaults } from "../../pipeline/titanic/trainingDefaults";
 import { stackConfigFile } from "../harness/pulumiMocks";
 
-/** The pipeline parameters of contracts §4 and their SageMaker types, plus the lineage ones the driver sets. */
+/** The pipeline parameters of docs/architecture.md §4 and their SageMaker types, plus the lineage ones the driver sets. */
 export const CONTRACT_PARAMETER_TYPES = {
   MaxDepth: "Integer",
   Eta: "Float",

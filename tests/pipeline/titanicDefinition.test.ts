@@ -25,7 +25,7 @@ describe("the Titanic pipeline definition", () => {
     assert.ok(compiled.bytes < 20 * 1024, `${compiled.bytes} bytes`);
   });
 
-  it("declares the parameters of contracts §4 with their SageMaker types", () => {
+  it("declares the parameters of docs/architecture.md §4 with their SageMaker types", () => {
     assert.deepEqual(Object.fromEntries(definition.Parameters.map((p) => [p.Name, p.Type])), { ...CONTRACT_PARAMETER_TYPES, ...LINEAGE_PARAMETER_TYPES });
   });
 
