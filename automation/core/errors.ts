@@ -30,8 +30,3 @@ export class OperationError extends Error {
     this.name = "OperationError";
   }
 }
-
-export function exitCodeOf(error: unknown): ExitCode {
-  if (error instanceof UsageError) return EXIT.usage;
-  return EXIT.failed;
-}

@@ -27,11 +27,6 @@ export function createTerminal(stream: ProgressStream, now: () => number = Date.
   return { log: (line) => screen.print(line), progress: () => new TableProgress(screen, now) };
 }
 
-/** Kept for callers that only need progress. */
-export function createProgress(stream: ProgressStream, now: () => number = Date.now): ProgressSink {
-  return createTerminal(stream, now).progress();
-}
-
 class LineProgress implements ProgressSink {
   private readonly seen = new Map<string, string>();
   private readonly started: number;

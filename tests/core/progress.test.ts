@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { createProgress, createTerminal } from "../../automation/core/progress";
+import { createTerminal } from "../../automation/core/progress";
 
 describe("progress", () => {
   const steps = (train: string, evaluate?: string) => [
@@ -9,7 +9,7 @@ describe("progress", () => {
   it("off a terminal: one line per step state change, never a repeat", () => {
     const out: string[] = [];
     let t = 0;
-    const progress = createProgress({ isTTY: false, write: (s) => out.push(s) }, () => (t += 5000));
+    const progress = createTerminal({ isTTY: false, write: (s) => out.push(s) }, () => (t += 5000)).progress();
     progress.update({ status: "Executing", steps: steps("Executing") });
     progress.update({ status: "Executing", steps: steps("Executing") });
     progress.update({ status: "Executing", steps: steps("Succeeded", "Executing") });
@@ -17,7 +17,7 @@ describe("progress", () => {
   });
   it("on a terminal: a table redrawn in place", () => {
     const out: string[] = [];
-    const progress = createProgress({ isTTY: true, write: (s) => out.push(s) }, () => 0);
+    const progress = createTerminal({ isTTY: true, write: (s) => out.push(s) }, () => 0).progress();
     progress.update({ status: "Executing", steps: steps("Executing") });
     progress.update({ status: "Executing", steps: steps("Succeeded", "Executing") });
     assert.ok(!out[0]!.includes("\x1b[2A"));
