@@ -43,3 +43,31 @@ export function executionDisplayName(commit: string, env: string): string {
   const sha = dirty ? commit.slice(0, -"-dirty".length) : commit;
   return safe(`${env}-${sha.slice(0, 12)}${dirty ? "-dirty" : ""}`).slice(0, 82).replace(/-+$/, "") || "run";
 }
+
+export interface RunIdentityInput {
+  readonly pipeline: string;
+  readonly commit: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly ciRunId?: string;
+  /** Start a new execution even for an identical request (`--rerun`, or a target where runs are not reused). */
+  readonly newExecution: boolean;
+  /** Shown in the execution's display name: the environment, or `run` for `run --pipeline`. */
+  readonly label: string;
+  readonly now: () => number;
+}
+
+/** The idempotency token and display name of one run request: the one place both are made. */
+export function runIdentity(input: RunIdentityInput): { readonly clientRequestToken: string; readonly displayName: string } {
+  return {
+    clientRequestToken: clientRequestToken({
+      pipeline: input.pipeline,
+      commit: input.commit,
+      parameters: input.parameters,
+      inputs: input.inputs,
+      ...(input.ciRunId ? { ciRunId: input.ciRunId } : {}),
+      ...(input.newExecution ? { nonce: String(input.now()) } : {}),
+    }),
+    displayName: executionDisplayName(input.commit, input.label),
+  };
+}

@@ -2,7 +2,7 @@
 import type { AwsTargetFactory } from "../../aws/target";
 import { UsageError } from "../../core/errors";
 import { parseDuration } from "../../core/duration";
-import { clientRequestToken, executionDisplayName } from "../../core/identity";
+import { runIdentity } from "../../core/identity";
 import { checkParameters, parseParamFlags } from "../../core/parameters";
 import { summaryStatus, type RunSummary } from "../../core/report";
 import type { Log, ProgressSink } from "../../core/run";
@@ -37,15 +37,16 @@ export async function runByPipelineName(
     log: deps.stderr,
     progress: deps.progress(),
     // The staged data is not known here, so outside CI every run is new; a retried CI job is not.
-    clientRequestToken: clientRequestToken({
+    ...runIdentity({
       pipeline,
       commit,
       parameters,
       inputs: { definition: deployed.definitionSha256 },
       ...(ciRunId ? { ciRunId } : {}),
-      ...(flags.rerun || !ciRunId ? { nonce: String(deps.now()) } : {}),
+      newExecution: !!flags.rerun || !ciRunId,
+      label: "run",
+      now: deps.now,
     }),
-    displayName: executionDisplayName(commit, "run"),
   });
   const env = { env: pipeline, target: "aws" as const, deploy: null, outputs: { pipelineName: pipeline }, execution: outcome.execution, model: outcome.model };
   return { status: summaryStatus([env], outcome.interruption), environments: [env] };

@@ -8,7 +8,7 @@
 import { effectiveParameters } from "../../../pipeline/parameters";
 import { DEFAULT_TEST_FILE, DEFAULT_TRAIN_FILE } from "../../../pipeline/titanic/titanicPipeline";
 import { UsageError } from "../../core/errors";
-import { clientRequestToken, executionDisplayName } from "../../core/identity";
+import { runIdentity } from "../../core/identity";
 import { checkParameters } from "../../core/parameters";
 import { summaryStatus, type DeployReport, type EnvironmentReport, type RunSummary } from "../../core/report";
 import type { Log, ProgressSink, RunOutcome, RunRequest } from "../../core/run";
@@ -163,15 +163,16 @@ function runRequest(plan: Planned, options: UpOptions, deps: UpDeps, pipeline: s
     signal: deps.signal,
     log: (line: string) => deps.log(`[${plan.env.name}] ${line}`),
     progress: deps.progress(),
-    clientRequestToken: clientRequestToken({
+    ...runIdentity({
       pipeline,
       commit: deps.commit,
       parameters: plan.parameters,
       inputs: { definition: plan.definitionSha256, train: staged.train.sha256, test: staged.test.sha256 },
       ...(deps.ciRunId ? { ciRunId: deps.ciRunId } : {}),
-      ...(options.rerun || (!plan.env.reusesIdenticalRuns && !deps.ciRunId) ? { nonce: String(deps.now()) } : {}),
+      newExecution: options.rerun || (!plan.env.reusesIdenticalRuns && !deps.ciRunId),
+      label: plan.env.name,
+      now: deps.now,
     }),
-    displayName: executionDisplayName(deps.commit, plan.env.name),
   };
 }
 
