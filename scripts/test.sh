@@ -14,5 +14,7 @@ echo "== type-check (tsc)" >&2
 npx tsc -p .
 echo "== mocha ($(node --version))" >&2
 npx mocha
+echo "== mypy (training/)" >&2
+"$python" -m mypy --config-file training/mypy.ini
 echo "== pytest" >&2
 "$python" -m pytest training/tests -q

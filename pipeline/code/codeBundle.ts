@@ -1,7 +1,8 @@
 /**
  * The training code as SageMaker receives it: a content-addressed, byte-stable `sourcedir.tar.gz`.
  *
- * Only the runtime modules at the root of `training/` ship (`*.py`, `*.json`): tests, tools and the
+ * What ships: the entry scripts and JSON files at the root of `training/` (`*.py`, `*.json`) and the
+ * `*.py` modules of the Python packages beside them (`titanic/`). Tests, tools, `__pycache__` and the
  * requirements files stay out (a requirements.txt in the archive would make the container pip-install
  * at start). The same bytes come out for the same files on any machine: entries sorted, fixed mode,
  * owner and mtime, and a gzip header without timestamp or OS.
@@ -14,7 +15,7 @@ import { Header } from "tar";
 import { loadModelSchema } from "../titanic/modelSchema";
 
 export interface CodeFile {
-  /** Path inside the archive (POSIX, at the root). */
+  /** Path inside the archive (POSIX, relative: `train_model.py`, `titanic/model.py`). */
   readonly path: string;
   readonly content: Buffer;
 }
@@ -31,15 +32,26 @@ export interface CodeBundle {
 
 export const ARCHIVE_NAME = "sourcedir.tar.gz";
 const RUNTIME_FILE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\.(py|json)$/;
+const MODULE_FILE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\.py$/;
+/** The Python packages at the root of `training/` that ship with the entry scripts (their `*.py` files, no subfolders). */
+export const CODE_PACKAGES: readonly string[] = ["titanic"];
 
-/** The runtime modules at the root of `dir`, sorted by name. */
-export function collectCode(dir: string): CodeFile[] {
+/** The regular files directly in `dir` whose names match, sorted. */
+function filesIn(dir: string, pattern: RegExp): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isFile() && RUNTIME_FILE.test(entry.name))
+    .filter((entry) => entry.isFile() && pattern.test(entry.name))
     .map((entry) => entry.name)
-    .sort()
-    .map((name) => ({ path: name, content: fs.readFileSync(path.join(dir, name)) }));
+    .sort();
+}
+
+/** The runtime files of `dir`: root `*.py`/`*.json`, then each package's `*.py` (when the package exists), sorted by path. */
+export function collectCode(dir: string): CodeFile[] {
+  const paths = filesIn(dir, RUNTIME_FILE);
+  for (const pkg of CODE_PACKAGES) {
+    if (fs.statSync(path.join(dir, pkg), { throwIfNoEntry: false })?.isDirectory()) paths.push(...filesIn(path.join(dir, pkg), MODULE_FILE).map((name) => `${pkg}/${name}`));
+  }
+  return paths.sort().map((p) => ({ path: p, content: fs.readFileSync(path.join(dir, ...p.split("/"))) }));
 }
 
 export function codeHash(files: readonly CodeFile[]): string {
@@ -51,16 +63,39 @@ export function codeHash(files: readonly CodeFile[]): string {
   return hash.digest("hex");
 }
 
-/** A reproducible tar.gz: regular files only, mode 0644, owner 0:0, mtime 0. */
+/** Every folder on the files' paths (`titanic/` for `titanic/model.py`), each once, with a trailing slash. */
+function foldersOf(files: readonly CodeFile[]): string[] {
+  const folders = new Set<string>();
+  for (const file of files) {
+    const parts = file.path.split("/");
+    for (let i = 1; i < parts.length; i++) folders.add(`${parts.slice(0, i).join("/")}/`);
+  }
+  return [...folders];
+}
+
+/**
+ * A reproducible tar.gz: a folder entry (mode 0755) before the files of each subfolder, regular files
+ * (mode 0644), all sorted by path, owner 0:0, mtime 0. Files at the root only: no folder entries.
+ */
 export function deterministicTarGz(files: readonly CodeFile[]): Buffer {
   const blocks: Buffer[] = [];
-  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+  const entries = [...foldersOf(files).map((folder) => ({ path: folder, content: null })), ...files];
+  for (const entry of entries.sort((a, b) => (a.path < b.path ? -1 : 1))) {
     const header = Buffer.alloc(512);
-    new Header({ path: file.path, mode: 0o644, uid: 0, gid: 0, size: file.content.length, mtime: new Date(0), type: "File", uname: "", gname: "" }).encode(
-      header,
-      0,
-    );
-    blocks.push(header, file.content, Buffer.alloc((512 - (file.content.length % 512)) % 512));
+    const size = entry.content?.length ?? 0;
+    new Header({
+      path: entry.path,
+      mode: entry.content ? 0o644 : 0o755,
+      uid: 0,
+      gid: 0,
+      size,
+      mtime: new Date(0),
+      type: entry.content ? "File" : "Directory",
+      uname: "",
+      gname: "",
+    }).encode(header, 0);
+    blocks.push(header);
+    if (entry.content) blocks.push(entry.content, Buffer.alloc((512 - (size % 512)) % 512));
   }
   blocks.push(Buffer.alloc(1024)); // end-of-archive marker: two zero blocks
   const gzip = gzipSync(Buffer.concat(blocks), { level: 9 });

@@ -45,11 +45,43 @@ describe("determinism", () => {
     });
     afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-    it("ships the runtime modules of training/ only", () => {
+    it("ships the runtime modules of training/ only: the root scripts and JSON files, and the titanic package", () => {
       const files = collectCode(path.join(REPO_ROOT, "training")).map((f) => f.path);
       assert.ok(files.includes("train_model.py") && files.includes("compute_metrics.py") && files.includes("inference.py"));
-      assert.ok(files.every((f) => /^[^/]+\.(py|json)$/.test(f)), files.join(","));
+      assert.ok(files.includes("titanic/__init__.py") && files.includes("titanic/model.py"), files.join(","));
+      assert.ok(files.every((f) => /^([^/]+\.(py|json)|titanic\/[^/]+\.py)$/.test(f)), files.join(","));
       assert.ok(!files.some((f) => f.startsWith("requirements")), "no requirements file: the container would pip-install it");
+      assert.deepEqual(files, [...files].sort(), "sorted by path");
+    });
+
+    it("packs a package folder as a folder entry (0755) before its files, without __pycache__, tests or tools", async () => {
+      fs.writeFileSync(path.join(scratch, "train_model.py"), "import titanic\n");
+      for (const folder of ["titanic/__pycache__", "tests", "tools"]) fs.mkdirSync(path.join(scratch, folder), { recursive: true });
+      fs.writeFileSync(path.join(scratch, "titanic", "__init__.py"), "");
+      fs.writeFileSync(path.join(scratch, "titanic", "model.py"), "X = 1\n");
+      fs.writeFileSync(path.join(scratch, "titanic", "__pycache__", "model.cpython-311.pyc"), "x");
+      fs.writeFileSync(path.join(scratch, "tests", "test_x.py"), "");
+      fs.writeFileSync(path.join(scratch, "tools", "tool.py"), "");
+      const bundle = buildCodeBundle(scratch);
+      assert.deepEqual(
+        bundle.files.map((f) => f.path),
+        ["input_schema.json", "output_schema.json", "titanic/__init__.py", "titanic/model.py", "train_model.py"],
+      );
+      const file = path.join(scratch, "sourcedir.tar.gz");
+      fs.writeFileSync(file, bundle.archive);
+      const entries: { path: string; type: string; mode: number; mtime: number }[] = [];
+      await tar.list({ file, onReadEntry: (e) => void entries.push({ path: e.path, type: e.type, mode: e.mode ?? -1, mtime: e.mtime?.getTime() ?? -1 }) });
+      assert.deepEqual(
+        entries.map((e) => `${e.type} ${e.path} ${e.mode.toString(8)} ${e.mtime}`),
+        ["File input_schema.json 644 0", "File output_schema.json 644 0", "Directory titanic/ 755 0", "File titanic/__init__.py 644 0", "File titanic/model.py 644 0", "File train_model.py 644 0"],
+      );
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), "bundle-out-"));
+      try {
+        await tar.extract({ file, cwd: out, strict: true });
+        assert.equal(fs.readFileSync(path.join(out, "titanic", "model.py"), "utf8"), "X = 1\n");
+      } finally {
+        fs.rmSync(out, { recursive: true, force: true });
+      }
     });
 
     it("is the same archive whatever the files' mtimes and modes, and the hash follows the content", () => {

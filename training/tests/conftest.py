@@ -1,13 +1,20 @@
-"""Shared fixtures: paths, SageMaker-like job runs, trained models."""
-import io
+"""Shared fixtures: paths, SageMaker-like job runs, trained models.
+
+training/ is on sys.path through pytest.ini's `pythonpath`, so the tests import the entry scripts
+and the titanic package as the container does.
+"""
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tarfile
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import pytest
+
+from titanic.model_dir import ModelBundle
 
 TESTS = os.path.dirname(os.path.abspath(__file__))
 TRAINING = os.path.dirname(TESTS)
@@ -15,32 +22,36 @@ REPO = os.path.dirname(TRAINING)
 FIXTURE_CSV = os.path.join(TESTS, "fixtures", "passengers.csv")
 REAL_CSV = os.path.join(REPO, "data", "titanic", "train.csv")
 PYTHON = sys.executable
-
-if TRAINING not in sys.path:
-    sys.path.insert(0, TRAINING)
+PACKAGE = "titanic"
 
 
-def runtime_files():
-    """What the code archive ships: the root-level *.py and *.json of training/."""
-    return sorted(f for f in os.listdir(TRAINING)
+def runtime_files() -> List[str]:
+    """What the code archive ships, as sorted POSIX paths: the root-level *.py and *.json of
+    training/ and the *.py files of the titanic package."""
+    root = sorted(f for f in os.listdir(TRAINING)
                   if os.path.isfile(os.path.join(TRAINING, f)) and f.endswith((".py", ".json")))
+    package = sorted("%s/%s" % (PACKAGE, f) for f in os.listdir(os.path.join(TRAINING, PACKAGE))
+                     if os.path.isfile(os.path.join(TRAINING, PACKAGE, f)) and f.endswith(".py"))
+    return sorted(root + package)
 
 
-def copy_runtime(dest, suffixes=(".py", ".json")):
-    os.makedirs(dest, exist_ok=True)
+def copy_runtime(dest: str, suffixes: Tuple[str, ...] = (".py", ".json")) -> str:
     for f in runtime_files():
         if not f.endswith(suffixes):
             continue
-        shutil.copy2(os.path.join(TRAINING, f), os.path.join(dest, f))
+        target = os.path.join(dest, *f.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copy2(os.path.join(TRAINING, *f.split("/")), target)
     return dest
 
 
-def container_args(hyperparameters):
+def container_args(hyperparameters: Mapping[str, str]) -> List[str]:
     """Hyperparameters as the container passes them: each value JSON-decoded
     (falling back to the raw string) then str()'d, keys sorted."""
-    args = []
+    args: List[str] = []
     for key in sorted(hyperparameters):
         raw = hyperparameters[key]
+        value: Any
         try:
             value = json.loads(raw)
         except ValueError:
@@ -49,10 +60,11 @@ def container_args(hyperparameters):
     return args
 
 
-class Job(object):
+class Job:
     """A SageMaker-like directory layout for one training job."""
 
-    def __init__(self, root, data_csv, train_file="titanic_train.csv"):
+    def __init__(self, root: Union[str, Path], data_csv: Optional[str],
+                 train_file: str = "titanic_train.csv") -> None:
         self.root = str(root)
         self.channel = os.path.join(self.root, "input", "data", "train")
         self.model_dir = os.path.join(self.root, "model")
@@ -62,7 +74,8 @@ class Job(object):
         if data_csv is not None:
             shutil.copyfile(data_csv, os.path.join(self.channel, train_file))
 
-    def env(self, hyperparameters=None, extra=None):
+    def env(self, hyperparameters: Optional[Mapping[str, str]] = None,
+            extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
         env = dict(os.environ)
         env.update({
             "SM_CHANNEL_TRAIN": self.channel,
@@ -72,6 +85,7 @@ class Job(object):
             "SM_HPS": json.dumps(hyperparameters or {}),
         })
         for k, v in (hyperparameters or {}).items():
+            value: Any
             try:
                 value = json.loads(v)
             except ValueError:
@@ -80,15 +94,17 @@ class Job(object):
         env.update(extra or {})
         return env
 
-    def train(self, hyperparameters=None, argv=None, script_dir=TRAINING, env_extra=None):
+    def train(self, hyperparameters: Optional[Mapping[str, str]] = None, argv: Optional[Sequence[str]] = None,
+              script_dir: str = TRAINING,
+              env_extra: Optional[Mapping[str, str]] = None) -> "subprocess.CompletedProcess[str]":
         """Run train_model.py like the container: encoded hyperparameters -> CLI args + SM_HP_*."""
         hyperparameters = hyperparameters or {}
-        args = container_args(hyperparameters) if argv is None else argv
+        args = container_args(hyperparameters) if argv is None else list(argv)
         return subprocess.run([PYTHON, os.path.join(script_dir, "train_model.py")] + args,
                               env=self.env(hyperparameters, env_extra), cwd=self.root,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
 
-    def tar_model(self, dest_dir):
+    def tar_model(self, dest_dir: str) -> str:
         """model.tar.gz of the model dir's contents, as SageMaker uploads it."""
         os.makedirs(dest_dir, exist_ok=True)
         path = os.path.join(dest_dir, "model.tar.gz")
@@ -98,18 +114,19 @@ class Job(object):
         return path
 
 
-def run_metrics(model, data, out, extra=(), script_dir=TRAINING, cwd=None):
+def run_metrics(model: str, data: str, out: str, extra: Sequence[str] = (), script_dir: str = TRAINING,
+                cwd: Optional[str] = None) -> "subprocess.CompletedProcess[str]":
     return subprocess.run([PYTHON, os.path.join(script_dir, "compute_metrics.py"), "--input-model", model,
                            "--input-data", data, "--output-metrics", out] + list(extra),
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
                           cwd=cwd or os.path.dirname(out))
 
 
-def read_json_strict(path):
+def read_json_strict(path: str) -> Any:
     """json.load that refuses NaN/Infinity (invalid JSON)."""
-    def bad(token):
+    def bad(token: str) -> None:
         raise ValueError("non-standard JSON constant %s" % token)
-    with io.open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8") as f:
         return json.load(f, parse_constant=bad)
 
 
@@ -129,7 +146,7 @@ FIXTURE_HPS = {
 
 
 @pytest.fixture(scope="session")
-def fixture_job(tmp_path_factory):
+def fixture_job(tmp_path_factory: pytest.TempPathFactory) -> Job:
     job = Job(tmp_path_factory.mktemp("fixture-job"), FIXTURE_CSV)
     res = job.train(FIXTURE_HPS)
     assert res.returncode == 0, res.stderr
@@ -137,18 +154,17 @@ def fixture_job(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def fixture_model(fixture_job):
-    import titanic_model as tm
-    return tm.ModelBundle.load(fixture_job.model_dir)
+def fixture_model(fixture_job: Job) -> ModelBundle:
+    return ModelBundle.load(fixture_job.model_dir)
 
 
-def need_real_data():
+def need_real_data() -> None:
     if not os.path.isfile(REAL_CSV):
         pytest.skip("real data absent: copy /work/shared/data/titanic/train.csv to %s" % REAL_CSV)
 
 
 @pytest.fixture(scope="session")
-def real_split(tmp_path_factory):
+def real_split(tmp_path_factory: pytest.TempPathFactory) -> Tuple[str, str]:
     """The seed-42 stratified 80/20 split of data/titanic/train.csv, written to a temp dir."""
     need_real_data()
     import pandas as pd
@@ -163,7 +179,7 @@ def real_split(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def real_job(tmp_path_factory, real_split):
+def real_job(tmp_path_factory: pytest.TempPathFactory, real_split: Tuple[str, str]) -> Job:
     """Defaults (no hyperparameters at all) trained on the 80% part."""
     job = Job(tmp_path_factory.mktemp("real-job"), real_split[0])
     res = job.train({})

@@ -4,21 +4,25 @@ An interruption is simulated in-process: xgboost.Booster.update raises after K r
 instance had been reclaimed; the checkpoint directory is then what SageMaker would sync back.
 """
 import hashlib
-import io
 import json
 import os
-import shutil
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 import numpy as np
 import pytest
 
 from conftest import FIXTURE_CSV, FIXTURE_HPS, Job, container_args
+from titanic import checkpoints, model
+from titanic.checkpoints import CHECKPOINT_FORMAT, CHECKPOINT_PREFIX, Checkpointer, checkpoint_inputs
+from titanic.model import fit
+from titanic.model_dir import ModelBundle, file_sha256
+from titanic.options import load_defaults, resolve_options
+from titanic.records import read_csv_file
+from titanic.schema import load_schema
+from titanic.training import train
 
-import titanic_features as tf
-import titanic_model as tm
-import train_model
-
-PREFIX = tm.CHECKPOINT_PREFIX
+PREFIX = CHECKPOINT_PREFIX
 SAMPLING_HPS = dict(FIXTURE_HPS, subsample="0.6", colsample_bytree="0.5")
 
 
@@ -26,13 +30,13 @@ class Interrupted(Exception):
     pass
 
 
-def interrupt_after(monkeypatch, rounds):
+def interrupt_after(monkeypatch: pytest.MonkeyPatch, rounds: int) -> Dict[str, int]:
     """Booster.update raises once `rounds` rounds are done (a spot interruption)."""
     import xgboost as xgb
     done = {"n": 0}
     original = xgb.Booster.update
 
-    def update(self, dtrain, iteration, fobj=None):
+    def update(self: Any, dtrain: Any, iteration: int, fobj: Any = None) -> Any:
         if done["n"] == rounds:
             raise Interrupted("instance reclaimed after %d rounds" % rounds)
         done["n"] += 1
@@ -42,12 +46,12 @@ def interrupt_after(monkeypatch, rounds):
     return done
 
 
-def count_updates(monkeypatch):
+def count_updates(monkeypatch: pytest.MonkeyPatch) -> Dict[str, int]:
     import xgboost as xgb
     done = {"n": 0}
     original = xgb.Booster.update
 
-    def update(self, dtrain, iteration, fobj=None):
+    def update(self: Any, dtrain: Any, iteration: int, fobj: Any = None) -> Any:
         done["n"] += 1
         return original(self, dtrain, iteration, fobj)
 
@@ -55,13 +59,15 @@ def count_updates(monkeypatch):
     return done
 
 
-def run_inprocess(job, hps, extra=(), env_extra=None):
-    """train_model.train() in this process (exceptions propagate)."""
+def run_inprocess(job: Job, hps: Mapping[str, str], extra: Sequence[str] = (),
+                  env_extra: Optional[Mapping[str, str]] = None) -> None:
+    """titanic.training.train() (train_model.py) in this process (exceptions propagate)."""
     env = job.env(hps, env_extra)
-    train_model.train(container_args(hps) + list(extra), env)
+    train(container_args(hps) + list(extra), env)
 
 
-def interrupted_run(monkeypatch, job, hps, ckdir, every=10, stop_after=25):
+def interrupted_run(monkeypatch: pytest.MonkeyPatch, job: Job, hps: Mapping[str, str], ckdir: str, every: int = 10,
+                    stop_after: int = 25) -> None:
     interrupt_after(monkeypatch, stop_after)
     with pytest.raises(Interrupted):
         run_inprocess(job, hps, ["--checkpoint_dir", ckdir, "--checkpoint_every", str(every)])
@@ -69,7 +75,7 @@ def interrupted_run(monkeypatch, job, hps, ckdir, every=10, stop_after=25):
     assert os.listdir(job.model_dir) == []  # no model: the run really was cut short
 
 
-def model_bytes(job):
+def model_bytes(job: Job) -> Dict[str, bytes]:
     out = {}
     for name in ("xgboost-model.json", "preprocessing.json"):
         with open(os.path.join(job.model_dir, name), "rb") as f:
@@ -77,23 +83,23 @@ def model_bytes(job):
     return out
 
 
-def only_manifest(ckdir):
+def only_manifest(ckdir: str) -> str:
     names = [n for n in os.listdir(ckdir) if n.endswith(".manifest.json")]
     assert len(names) == 1, os.listdir(ckdir)
     return os.path.join(ckdir, names[0])
 
 
-def read_manifest(path):
-    with io.open(path, encoding="utf-8") as f:
+def read_manifest(path: str) -> Any:
+    with open(path, encoding="utf-8") as f:
         return json.load(f)
 
 
-def write_manifest(path, manifest):
-    with io.open(path, "w", encoding="utf-8") as f:
+def write_manifest(path: str, manifest: object) -> None:
+    with open(path, "w", encoding="utf-8") as f:
         f.write(json.dumps(manifest))
 
 
-def dir_snapshot(d):
+def dir_snapshot(d: str) -> Dict[str, bytes]:
     out = {}
     for n in sorted(os.listdir(d)):
         with open(os.path.join(d, n), "rb") as f:
@@ -102,7 +108,7 @@ def dir_snapshot(d):
 
 
 @pytest.fixture
-def reference(fixture_job):
+def reference(fixture_job: Job) -> Dict[str, bytes]:
     """The uninterrupted FIXTURE_HPS model (trained without checkpoints)."""
     return model_bytes(fixture_job)
 
@@ -112,18 +118,19 @@ def reference(fixture_job):
 # --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("every,via_env,expected", [(10, False, [10, 20]), (7, True, [7, 14, 21])])
-def test_checkpoint_every_n_rounds_latest_only_with_manifest(tmp_path, monkeypatch, every, via_env, expected):
+def test_checkpoint_every_n_rounds_latest_only_with_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, every: int,
+                                                            via_env: bool, expected: List[int]) -> None:
     import xgboost as xgb
     job = Job(tmp_path / "job", FIXTURE_CSV)
     ckdir = str(tmp_path / "ck")
     seen = []
-    original_save = tm.Checkpointer.save
+    original_save = Checkpointer.save
 
-    def save(self, booster, rounds):
+    def save(self: Checkpointer, booster: Any, rounds: int) -> None:
         original_save(self, booster, rounds)
         seen.append((rounds, sorted(os.listdir(ckdir))))
 
-    monkeypatch.setattr(tm.Checkpointer, "save", save)
+    monkeypatch.setattr(Checkpointer, "save", save)
     interrupt_after(monkeypatch, 25)
     extra = ["--checkpoint_dir", ckdir] + ([] if via_env else ["--checkpoint_every", str(every)])
     with pytest.raises(Interrupted):
@@ -139,10 +146,10 @@ def test_checkpoint_every_n_rounds_latest_only_with_manifest(tmp_path, monkeypat
     manifest = read_manifest(manifest_path)
     fp = manifest["fingerprint"]
     assert os.path.basename(manifest_path) == PREFIX + fp + ".manifest.json"
-    assert manifest["format"] == tm.CHECKPOINT_FORMAT and manifest["rounds"] == expected[-1]
+    assert manifest["format"] == CHECKPOINT_FORMAT and manifest["rounds"] == expected[-1]
     inputs = manifest["inputs"]
     assert hashlib.sha256(json.dumps(inputs, sort_keys=True, separators=(",", ":")).encode()).hexdigest() == fp
-    assert inputs["training_data_sha256"] == tm.file_sha256(FIXTURE_CSV)
+    assert inputs["training_data_sha256"] == file_sha256(FIXTURE_CSV)
     assert inputs["xgboost_version"] == xgb.__version__
     assert inputs["num_round"] == 30 and inputs["options"]["seed"] == 7 and inputs["options"]["max_depth"] == 3
     assert inputs["options"]["feature_columns"] == FIXTURE_HPS["feature_columns"].split(",")
@@ -158,15 +165,16 @@ def test_checkpoint_every_n_rounds_latest_only_with_manifest(tmp_path, monkeypat
     assert xgb.Booster(model_file=model_path).num_boosted_rounds() == expected[-1]
 
 
-def test_fingerprint_covers_every_option_that_shapes_the_booster():
+def test_fingerprint_covers_every_option_that_shapes_the_booster() -> None:
     import xgboost as xgb
-    opts = tm.load_defaults()
+    opts = load_defaults()
     matrix = np.array([[1.0, np.nan], [0.0, 2.5]], dtype=np.float32)
     label = np.array([1, 0])
 
-    def fp(options=opts, rounds=50, data="d" * 64, m=matrix, y=label, feats=("a", "b"), version=xgb.__version__):
-        c = tm.Checkpointer("unused", 10, data)
-        c.bind(tm.checkpoint_inputs(options, rounds, data, m, y, feats, version))
+    def fp(options: Dict[str, Any] = opts, rounds: int = 50, data: str = "d" * 64, m: np.ndarray = matrix,
+           y: np.ndarray = label, feats: Sequence[str] = ("a", "b"), version: str = xgb.__version__) -> str:
+        c = Checkpointer("unused", 10, data)
+        c.bind(checkpoint_inputs(options, rounds, data, m, y, feats, version))
         return c.fingerprint
 
     base = fp()
@@ -175,6 +183,7 @@ def test_fingerprint_covers_every_option_that_shapes_the_booster():
     for key, value in opts.items():
         if isinstance(value, bool) or key in ("threshold", "train_file"):
             continue
+        new: Any
         if isinstance(value, list):
             new = value + ["Age"]
         elif isinstance(value, str):
@@ -198,7 +207,8 @@ def test_fingerprint_covers_every_option_that_shapes_the_booster():
 # --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("hps", [FIXTURE_HPS, SAMPLING_HPS], ids=["exact", "row+column-sampling"])
-def test_interrupted_run_resumes_to_the_uninterrupted_model(tmp_path, monkeypatch, hps):
+def test_interrupted_run_resumes_to_the_uninterrupted_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           hps: Dict[str, str]) -> None:
     straight = Job(tmp_path / "straight", FIXTURE_CSV)
     res = straight.train(hps)  # no checkpoint directory at all
     assert res.returncode == 0, res.stderr
@@ -223,13 +233,15 @@ def test_interrupted_run_resumes_to_the_uninterrupted_model(tmp_path, monkeypatc
 
     # byte-identical model files, hence identical predictions
     assert model_bytes(retry) == model_bytes(straight)
-    frame, _, _ = tf.read_csv_file(FIXTURE_CSV, tf.load_schema(), "Survived")
-    p_retry = tm.ModelBundle.load(retry.model_dir).predict_proba(frame)
-    p_straight = tm.ModelBundle.load(straight.model_dir).predict_proba(frame)
+    frame, _, _ = read_csv_file(FIXTURE_CSV, load_schema(), "Survived")
+    p_retry = ModelBundle.load(retry.model_dir).predict_proba(frame)
+    p_straight = ModelBundle.load(straight.model_dir).predict_proba(frame)
     assert np.array_equal(p_retry, p_straight)
 
 
-def test_resume_trains_only_the_remaining_rounds_on_the_checkpointed_trees(tmp_path, monkeypatch, capsys, reference):
+def test_resume_trains_only_the_remaining_rounds_on_the_checkpointed_trees(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        reference: Dict[str, bytes]) -> None:
     """The checkpoint's trees are really used: swap in other (valid) trees and they show up."""
     import xgboost as xgb
     ckdir = str(tmp_path / "ck")
@@ -237,11 +249,11 @@ def test_resume_trains_only_the_remaining_rounds_on_the_checkpointed_trees(tmp_p
     manifest_path = only_manifest(ckdir)
     manifest = read_manifest(manifest_path)
     # 20 rounds of a different booster (eta 0.05) with the same features
-    schema = tf.load_schema()
-    frame, target, _ = tf.read_csv_file(FIXTURE_CSV, schema, "Survived")
-    opts = dict(tm.resolve_options(dict((k, json.loads(v) if v.startswith('"') else v)
-                                        for k, v in FIXTURE_HPS.items()), tm.load_defaults()), eta=0.05)
-    other = tm.fit(frame, target, schema, opts, num_round=20)[0]
+    schema = load_schema()
+    frame, target, _ = read_csv_file(FIXTURE_CSV, schema, "Survived")
+    opts = dict(resolve_options(dict((k, json.loads(v) if v.startswith('"') else v)
+                                        for k, v in FIXTURE_HPS.items()), load_defaults()), eta=0.05)
+    other = fit(frame, target, schema, opts, num_round=20)[0]
     raw = bytes(other.save_raw(raw_format="json"))
     with open(os.path.join(ckdir, manifest["model_file"]), "wb") as f:
         f.write(raw)
@@ -274,7 +286,9 @@ OTHER_RUNS = {
 
 
 @pytest.mark.parametrize("what", sorted(OTHER_RUNS))
-def test_checkpoint_of_another_run_is_ignored_and_left_alone(tmp_path, monkeypatch, capsys, reference, what):
+def test_checkpoint_of_another_run_is_ignored_and_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str],
+                                                             reference: Dict[str, bytes], what: str) -> None:
     ckdir = str(tmp_path / "ck")
     data = FIXTURE_CSV
     if what == "data":
@@ -298,27 +312,22 @@ def test_checkpoint_of_another_run_is_ignored_and_left_alone(tmp_path, monkeypat
     assert dir_snapshot(ckdir) == foreign  # another execution's checkpoint: not read, not removed
 
 
-def corrupt(ckdir, case):
+def corrupt(ckdir: str, case: str) -> None:
     manifest_path = only_manifest(ckdir)
     manifest = read_manifest(manifest_path)
     model_path = os.path.join(ckdir, manifest["model_file"])
-    with open(model_path, "rb") as f:
-        model = f.read()
+    model = Path(model_path).read_bytes()
 
-    def set_model(raw):
-        with open(model_path, "wb") as f:
-            f.write(raw)
+    def set_model(raw: bytes) -> None:
+        Path(model_path).write_bytes(raw)
         manifest["model_sha256"] = hashlib.sha256(raw).hexdigest()
         write_manifest(manifest_path, manifest)
 
     if case == "manifest not JSON":
-        with open(manifest_path, "w") as f:
-            f.write("{not json")
+        Path(manifest_path).write_text("{not json")
     elif case == "manifest truncated":
-        with open(manifest_path, "rb") as f:
-            text = f.read()
-        with open(manifest_path, "wb") as f:
-            f.write(text[:len(text) // 2])
+        text = Path(manifest_path).read_bytes()
+        Path(manifest_path).write_bytes(text[:len(text) // 2])
     elif case == "manifest empty":
         open(manifest_path, "w").close()
     elif case == "manifest not an object":
@@ -336,8 +345,7 @@ def corrupt(ckdir, case):
     elif case == "model missing":
         os.remove(model_path)
     elif case == "model truncated":
-        with open(model_path, "wb") as f:
-            f.write(model[:len(model) // 2])
+        Path(model_path).write_bytes(model[:len(model) // 2])
     elif case == "model garbage with matching sha256":
         set_model(b"{garbage, not a booster")
     elif case == "model binary garbage with matching sha256":
@@ -346,8 +354,7 @@ def corrupt(ckdir, case):
         import xgboost as xgb
         booster = xgb.Booster(model_file=model_path)
         booster.set_attr(note="tampered")
-        with open(model_path, "wb") as f:
-            f.write(bytes(booster.save_raw(raw_format="json")))
+        Path(model_path).write_bytes(bytes(booster.save_raw(raw_format="json")))
     elif case == "model with fewer rounds than the manifest":
         import xgboost as xgb
         booster = xgb.Booster(model_file=model_path)
@@ -366,7 +373,8 @@ CORRUPTIONS = ["manifest not JSON", "manifest truncated", "manifest empty", "man
 
 
 @pytest.mark.parametrize("case", CORRUPTIONS)
-def test_corrupt_checkpoint_is_ignored(tmp_path, monkeypatch, capsys, reference, case):
+def test_corrupt_checkpoint_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                      reference: Dict[str, bytes], case: str) -> None:
     ckdir = str(tmp_path / "ck")
     interrupted_run(monkeypatch, Job(tmp_path / "first", FIXTURE_CSV), FIXTURE_HPS, ckdir)
     corrupt(ckdir, case)
@@ -380,7 +388,8 @@ def test_corrupt_checkpoint_is_ignored(tmp_path, monkeypatch, capsys, reference,
     assert os.listdir(ckdir) == []  # the broken checkpoint of this fingerprint is cleaned up on success
 
 
-def test_corrupt_checkpoint_in_a_real_process_exits_zero(tmp_path, monkeypatch, reference):
+def test_corrupt_checkpoint_in_a_real_process_exits_zero(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        reference: Dict[str, bytes]) -> None:
     ckdir = str(tmp_path / "ck")
     interrupted_run(monkeypatch, Job(tmp_path / "first", FIXTURE_CSV), FIXTURE_HPS, ckdir)
     corrupt(ckdir, "model garbage with matching sha256")
@@ -395,14 +404,16 @@ def test_corrupt_checkpoint_in_a_real_process_exits_zero(tmp_path, monkeypatch, 
 # off by default, never fatal
 # --------------------------------------------------------------------------
 
-def test_no_checkpoint_directory_means_no_checkpointing(tmp_path, monkeypatch, capsys, reference):
+def test_no_checkpoint_directory_means_no_checkpointing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str],
+                                                       reference: Dict[str, bytes]) -> None:
     absent = str(tmp_path / "opt-ml-checkpoints")
-    monkeypatch.setattr(tm, "DEFAULT_CHECKPOINT_DIR", absent)
+    monkeypatch.setattr(checkpoints, "DEFAULT_CHECKPOINT_DIR", absent)
 
-    def no_fingerprint(*args, **kwargs):
+    def no_fingerprint(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("fingerprint computed with checkpointing off")
 
-    monkeypatch.setattr(tm, "checkpoint_inputs", no_fingerprint)
+    monkeypatch.setattr(model, "checkpoint_inputs", no_fingerprint)
     job = Job(tmp_path / "job", FIXTURE_CSV)
     run_inprocess(job, FIXTURE_HPS)
     assert "checkpoints:" not in capsys.readouterr().out
@@ -411,10 +422,12 @@ def test_no_checkpoint_directory_means_no_checkpointing(tmp_path, monkeypatch, c
 
 
 @pytest.mark.parametrize("flag", [None, ""], ids=["default", "empty-flag"])
-def test_existing_default_directory_turns_checkpointing_on_unless_flag_is_empty(tmp_path, monkeypatch, flag):
+def test_existing_default_directory_turns_checkpointing_on_unless_flag_is_empty(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch,
+                                                                               flag: Optional[str]) -> None:
     default = tmp_path / "opt-ml-checkpoints"
     default.mkdir()
-    monkeypatch.setattr(tm, "DEFAULT_CHECKPOINT_DIR", str(default))
+    monkeypatch.setattr(checkpoints, "DEFAULT_CHECKPOINT_DIR", str(default))
     interrupt_after(monkeypatch, 25)
     with pytest.raises(Interrupted):
         run_inprocess(Job(tmp_path / "job", FIXTURE_CSV), FIXTURE_HPS,
@@ -426,7 +439,8 @@ def test_existing_default_directory_turns_checkpointing_on_unless_flag_is_empty(
         assert names == []
 
 
-def test_unusable_checkpoint_directory_does_not_fail_training(tmp_path, capsys, reference):
+def test_unusable_checkpoint_directory_does_not_fail_training(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                              reference: Dict[str, bytes]) -> None:
     not_a_dir = tmp_path / "ck"
     not_a_dir.write_text("a file, not a directory")
     job = Job(tmp_path / "job", FIXTURE_CSV)
@@ -437,14 +451,16 @@ def test_unusable_checkpoint_directory_does_not_fail_training(tmp_path, capsys, 
     assert not_a_dir.read_text() == "a file, not a directory"
 
 
-def test_checkpoint_write_failure_does_not_fail_training(tmp_path, monkeypatch, capsys, reference):
+def test_checkpoint_write_failure_does_not_fail_training(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str],
+                                                        reference: Dict[str, bytes]) -> None:
     calls = []
 
-    def failing_write(path, data):
+    def failing_write(path: str, data: bytes) -> None:
         calls.append(path)
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(tm, "_atomic_write", failing_write)
+    monkeypatch.setattr(checkpoints, "atomic_write", failing_write)
     ckdir = str(tmp_path / "ck")
     job = Job(tmp_path / "job", FIXTURE_CSV)
     run_inprocess(job, FIXTURE_HPS, ["--checkpoint_dir", ckdir, "--checkpoint_every", "5"])
@@ -457,22 +473,8 @@ def test_checkpoint_write_failure_does_not_fail_training(tmp_path, monkeypatch, 
 
 @pytest.mark.parametrize("every,fragment", [("0", "--checkpoint_every must be >= 1"),
                                             ("ten", "--checkpoint_every must be an integer")])
-def test_bad_checkpoint_every_is_a_one_line_error(tmp_path, every, fragment):
+def test_bad_checkpoint_every_is_a_one_line_error(tmp_path: Path, every: str, fragment: str) -> None:
     job = Job(tmp_path, FIXTURE_CSV)
     res = job.train(FIXTURE_HPS, argv=container_args(FIXTURE_HPS) + ["--checkpoint_every", every])
     assert res.returncode == 2
     assert res.stderr.splitlines() == [res.stderr.strip()] and fragment in res.stderr
-
-
-@pytest.mark.parametrize("hps", [FIXTURE_HPS, SAMPLING_HPS], ids=["exact", "row+column-sampling"])
-def test_training_loop_equals_xgb_train(hps):
-    """tm.fit's resumable loop writes exactly the file a plain xgb.train would."""
-    import xgboost as xgb
-    schema = tf.load_schema()
-    frame, target, _ = tf.read_csv_file(FIXTURE_CSV, schema, "Survived")
-    opts = tm.resolve_options(dict((k, json.loads(v) if v.startswith('"') else v) for k, v in hps.items()),
-                              tm.load_defaults())
-    booster, encoder, fr, tg, _ = tm.fit(frame, target, schema, opts)
-    dtrain = tm.make_dmatrix(xgb, encoder, encoder.transform(fr), label=tg)
-    plain = xgb.train(tm.xgboost_params(opts), dtrain, num_boost_round=opts["num_round"], verbose_eval=False)
-    assert booster.save_raw(raw_format="json") == plain.save_raw(raw_format="json")

@@ -1,21 +1,24 @@
-"""compute_metrics.py: model.tar.gz in, SageMaker model-quality metrics.json out."""
+"""compute_metrics.py (titanic.evaluation): model.tar.gz in, SageMaker model-quality metrics.json out."""
 import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, List, Tuple
 
 import numpy as np
 import pytest
 from sklearn.metrics import confusion_matrix, f1_score, precision_score, recall_score, roc_auc_score
 
-import compute_metrics as cm
-import titanic_features as tf
-import titanic_model as tm
-from conftest import FIXTURE_CSV, FIXTURE_HPS, Job, copy_runtime, read_json_strict, run_metrics
+from conftest import FIXTURE_CSV, FIXTURE_HPS, TRAINING, Job, copy_runtime, read_json_strict, run_metrics
+from titanic.model_dir import ModelBundle
+from titanic.records import read_csv_file
 
 SCALARS = ["accuracy", "precision", "recall", "f1", "auc"]
 
 
 @pytest.fixture(scope="module")
-def packaged(fixture_job, tmp_path_factory):
+def packaged(fixture_job: Job, tmp_path_factory: pytest.TempPathFactory) -> str:
     """The fixture model as SageMaker hands it to the processing job: a dir with model.tar.gz."""
     d = tmp_path_factory.mktemp("processing")
     fixture_job.tar_model(str(d / "model"))
@@ -23,7 +26,7 @@ def packaged(fixture_job, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def eval_csv(tmp_path_factory):
+def eval_csv(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The fixture rows with every third label flipped, so the model is not perfect on them."""
     import csv
     with open(FIXTURE_CSV, newline="") as f:
@@ -38,7 +41,7 @@ def eval_csv(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def metrics(packaged, eval_csv):
+def metrics(packaged: str, eval_csv: str) -> Any:
     out = os.path.join(packaged, "evaluation")
     res = run_metrics(os.path.join(packaged, "model"), eval_csv, out)
     assert res.returncode == 0, res.stderr
@@ -46,13 +49,13 @@ def metrics(packaged, eval_csv):
     return read_json_strict(os.path.join(out, "metrics.json"))
 
 
-def expected(fixture_model, eval_csv):
-    frame, y, _ = tf.read_csv_file(eval_csv, fixture_model.schema, "Survived")
+def expected(fixture_model: ModelBundle, eval_csv: str) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    frame, y, _ = read_csv_file(eval_csv, fixture_model.schema, "Survived")
     proba = fixture_model.predict_proba(frame)
     return y, proba, (proba >= 0.5).astype(int)
 
 
-def test_metrics_format(metrics):
+def test_metrics_format(metrics: Any) -> None:
     assert list(metrics) == ["binary_classification_metrics"]
     m = metrics["binary_classification_metrics"]
     for key in SCALARS:
@@ -65,7 +68,8 @@ def test_metrics_format(metrics):
     assert sum(v for row in cmx.values() for v in row.values()) == 60
 
 
-def test_metrics_values_match_an_independent_computation(metrics, fixture_model, eval_csv):
+def test_metrics_values_match_an_independent_computation(metrics: Any, fixture_model: ModelBundle,
+                                                         eval_csv: str) -> None:
     y, proba, pred = expected(fixture_model, eval_csv)
     assert 0.5 < (pred == y).mean() < 0.9  # a non-trivial evaluation
     m = metrics["binary_classification_metrics"]
@@ -78,13 +82,13 @@ def test_metrics_values_match_an_independent_computation(metrics, fixture_model,
     assert m["confusion_matrix"] == {"0": {"0": tn, "1": fp}, "1": {"0": fn, "1": tp}}
 
 
-def test_auc_uses_probabilities_not_labels(metrics, fixture_model, eval_csv):
+def test_auc_uses_probabilities_not_labels(metrics: Any, fixture_model: ModelBundle, eval_csv: str) -> None:
     y, proba, pred = expected(fixture_model, eval_csv)
     assert roc_auc_score(y, proba) != pytest.approx(roc_auc_score(y, pred))  # the check below can fail
     assert metrics["binary_classification_metrics"]["auc"]["value"] == pytest.approx(roc_auc_score(y, proba))
 
 
-def test_roc_curve_is_bounded_and_monotone(metrics):
+def test_roc_curve_is_bounded_and_monotone(metrics: Any) -> None:
     roc = metrics["binary_classification_metrics"]["receiver_operating_characteristic_curve"]
     fpr, tpr = roc["false_positive_rates"], roc["true_positive_rates"]
     assert 2 <= len(fpr) == len(tpr) <= 101
@@ -92,25 +96,8 @@ def test_roc_curve_is_bounded_and_monotone(metrics):
     assert all(np.diff(fpr) >= 0) and all(np.diff(tpr) >= 0)
 
 
-def test_curve_thinning_keeps_at_most_101_points():
-    rng = np.random.RandomState(0)
-    y = rng.randint(0, 2, 5000)
-    score = rng.rand(5000) + 0.3 * y
-    fpr, tpr = cm.roc_curve(y, score)
-    assert len(fpr) > 1000
-    x, t = cm.thin_curve(fpr, tpr)
-    assert len(x) <= 101 and (x[0], t[0]) == (0.0, 0.0) and (x[-1], t[-1]) == (1.0, 1.0)
-    # the thinned curve's area stays close to the exact AUC
-    assert np.trapz(t, x) == pytest.approx(roc_auc_score(y, score), abs=0.01)
-
-
-def test_roc_auc_handles_ties_like_sklearn():
-    y = np.array([0, 1, 1, 0, 1, 0, 0, 1])
-    s = np.array([0.1, 0.4, 0.4, 0.4, 0.9, 0.2, 0.9, 0.5])
-    assert cm.roc_auc(y, s) == pytest.approx(roc_auc_score(y, s))
-
-
-def test_extracted_model_dir_and_data_dir_are_accepted(fixture_job, tmp_path, metrics, eval_csv):
+def test_extracted_model_dir_and_data_dir_are_accepted(fixture_job: Job, tmp_path: Path, metrics: Any,
+                                                       eval_csv: str) -> None:
     data_dir = tmp_path / "test"
     data_dir.mkdir()
     shutil.copy(eval_csv, str(data_dir / "titanic_test.csv"))
@@ -120,7 +107,8 @@ def test_extracted_model_dir_and_data_dir_are_accepted(fixture_job, tmp_path, me
     assert read_json_strict(os.path.join(out, "metrics.json")) == metrics
 
 
-def test_runs_from_a_code_dir_like_the_processing_job(packaged, tmp_path, metrics, eval_csv):
+def test_runs_from_a_code_dir_like_the_processing_job(packaged: str, tmp_path: Path, metrics: Any,
+                                                      eval_csv: str) -> None:
     """Only the runtime *.py files side by side in another dir (no JSON: the schema comes from
     the model), script run by path from elsewhere."""
     code = copy_runtime(str(tmp_path / "opt" / "ml" / "processing" / "input" / "code"), suffixes=(".py",))
@@ -131,7 +119,7 @@ def test_runs_from_a_code_dir_like_the_processing_job(packaged, tmp_path, metric
     assert read_json_strict(os.path.join(out, "metrics.json")) == metrics
 
 
-def test_matching_feature_options_are_accepted(packaged, tmp_path):
+def test_matching_feature_options_are_accepted(packaged: str, tmp_path: Path) -> None:
     out = str(tmp_path / "m")
     res = run_metrics(os.path.join(packaged, "model"), FIXTURE_CSV, out, extra=[
         "--target_column", "Survived", "--feature_columns", FIXTURE_HPS["feature_columns"],
@@ -139,7 +127,7 @@ def test_matching_feature_options_are_accepted(packaged, tmp_path):
     assert res.returncode == 0, res.stderr
 
 
-def test_metrics_are_deterministic(packaged, metrics, eval_csv, tmp_path):
+def test_metrics_are_deterministic(packaged: str, metrics: Any, eval_csv: str, tmp_path: Path) -> None:
     """Retrain from the same data and seed, evaluate again: byte-identical metrics.json."""
     job = Job(tmp_path / "job", FIXTURE_CSV)
     assert job.train(FIXTURE_HPS).returncode == 0
@@ -161,10 +149,10 @@ def test_metrics_are_deterministic(packaged, metrics, eval_csv, tmp_path):
     ("bad archive", "cannot open model archive"),
     ("missing argument", "the following arguments are required: --output-metrics"),
 ])
-def test_bad_input_exits_nonzero_with_one_line(packaged, tmp_path, case, fragment):
+def test_bad_input_exits_nonzero_with_one_line(packaged: str, tmp_path: Path, case: str, fragment: str) -> None:
     model = os.path.join(packaged, "model")
     data = FIXTURE_CSV
-    extra = []
+    extra: List[str] = []
     header = "Survived,Pclass,Name,Sex,Age,SibSp,Parch,Fare,Cabin,Embarked,Ticket\n"
     if case == "missing model":
         model = str(tmp_path / "nope")
@@ -191,9 +179,7 @@ def test_bad_input_exits_nonzero_with_one_line(packaged, tmp_path, case, fragmen
             f.write(b"not a tarball")
     out = str(tmp_path / "out")
     if case == "missing argument":
-        import subprocess
-        import sys
-        res = subprocess.run([sys.executable, cm.__file__, "--input-model", model, "--input-data", data],
+        res = subprocess.run([sys.executable, os.path.join(TRAINING, "compute_metrics.py"), "--input-model", model, "--input-data", data],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
     else:
         res = run_metrics(model, data, out, extra=extra, cwd=str(tmp_path))
@@ -202,16 +188,3 @@ def test_bad_input_exits_nonzero_with_one_line(packaged, tmp_path, case, fragmen
     assert len(lines) == 1 and lines[0].startswith("compute_metrics.py: error: "), res.stderr
     assert fragment in lines[0]
     assert not os.path.exists(os.path.join(out, "metrics.json"))
-
-
-def test_unsafe_archive_is_rejected(tmp_path):
-    import io
-    import tarfile
-    path = str(tmp_path / "model.tar.gz")
-    with tarfile.open(path, "w:gz") as tar:
-        info = tarfile.TarInfo("../escape.json")
-        info.size = 2
-        tar.addfile(info, io.BytesIO(b"{}"))
-    with pytest.raises(tf.DataError, match="unsafe path"):
-        tm.ModelBundle.load(str(tmp_path))
-    assert not os.path.exists(str(tmp_path.parent / "escape.json"))

@@ -4,18 +4,21 @@ import io
 import json
 import os
 import tarfile
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 import pytest
 
-import titanic_features as tf
-from conftest import FIXTURE_CSV, TRAINING
-
 import inference
+from conftest import FIXTURE_CSV, TRAINING, Job
+from titanic.model_dir import ModelBundle
+from titanic.records import read_csv_file
+from titanic.schema import load_schema, schema_column_names
 
 
 @pytest.fixture(scope="module")
-def served(fixture_job, tmp_path_factory):
+def served(fixture_job: Job, tmp_path_factory: pytest.TempPathFactory) -> ModelBundle:
     """model_fn on the extracted model.tar.gz, as the endpoint does."""
     d = tmp_path_factory.mktemp("serve")
     archive = fixture_job.tar_model(str(d / "s3"))
@@ -27,7 +30,7 @@ def served(fixture_job, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def raw_rows():
+def raw_rows() -> List[Dict[str, str]]:
     with open(FIXTURE_CSV, newline="") as f:
         rows = list(csv.DictReader(f))
     for r in rows:
@@ -35,8 +38,8 @@ def raw_rows():
     return rows
 
 
-def csv_body(rows, header=True):
-    cols = [c for c in tf.schema_column_names(tf.load_schema())]
+def csv_body(rows: List[Dict[str, str]], header: bool = True) -> str:
+    cols = [c for c in schema_column_names(load_schema())]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     if header:
@@ -46,10 +49,10 @@ def csv_body(rows, header=True):
     return buf.getvalue()
 
 
-def json_body(rows):
+def json_body(rows: List[Dict[str, str]]) -> str:
     out = []
     for r in rows:
-        rec = {}
+        rec: Dict[str, Any] = {}
         for k, v in r.items():
             if v == "":
                 rec[k] = None
@@ -63,19 +66,20 @@ def json_body(rows):
     return json.dumps({"instances": out})
 
 
-def run(model, body, content_type, accept="application/json"):
+def run(model: ModelBundle, body: Union[str, bytes], content_type: str,
+        accept: Optional[str] = "application/json") -> Tuple[str, str]:
     return inference.output_fn(inference.predict_fn(inference.input_fn(body, content_type), model), accept)
 
 
-def probabilities(response):
+def probabilities(response: Tuple[str, str]) -> np.ndarray:
     body, ctype = response
     if ctype == "application/json":
         return np.array([p["probability"] for p in json.loads(body)["predictions"]])
     return np.array([float(line.split(",")[0]) for line in body.splitlines()])
 
 
-def test_csv_with_and_without_header_and_json_agree(served, raw_rows):
-    reference = served.predict_proba(tf.read_csv_file(FIXTURE_CSV, served.schema, "Survived")[0])
+def test_csv_with_and_without_header_and_json_agree(served: ModelBundle, raw_rows: List[Dict[str, str]]) -> None:
+    reference = served.predict_proba(read_csv_file(FIXTURE_CSV, served.schema, "Survived")[0])
     with_header = probabilities(run(served, csv_body(raw_rows), "text/csv"))
     without_header = probabilities(run(served, csv_body(raw_rows, header=False).encode(), "text/csv"))
     as_json = probabilities(run(served, json_body(raw_rows), "application/json; charset=utf-8"))
@@ -86,7 +90,7 @@ def test_csv_with_and_without_header_and_json_agree(served, raw_rows):
     assert 0 < reference.min() < 0.5 < reference.max() < 1  # the model separates something
 
 
-def test_json_response_matches_output_schema(served, raw_rows):
+def test_json_response_matches_output_schema(served: ModelBundle, raw_rows: List[Dict[str, str]]) -> None:
     with open(os.path.join(TRAINING, "output_schema.json")) as f:
         out_schema = json.load(f)
     body, ctype = run(served, json_body(raw_rows[:5]), "application/json")
@@ -100,7 +104,7 @@ def test_json_response_matches_output_schema(served, raw_rows):
         assert p["label"] in (0, 1) and p["label"] == int(p["probability"] >= served.threshold)
 
 
-def test_csv_response(served, raw_rows):
+def test_csv_response(served: ModelBundle, raw_rows: List[Dict[str, str]]) -> None:
     body, ctype = run(served, csv_body(raw_rows[:3]), "text/csv", accept="text/csv")
     assert ctype == "text/csv"
     lines = body.splitlines()
@@ -114,19 +118,20 @@ def test_csv_response(served, raw_rows):
     (None, "application/json"), ("*/*", "application/json"), ("text/csv", "text/csv"),
     ("application/json", "application/json"), ("application/xml, text/csv;q=0.5", "text/csv"),
 ])
-def test_accept_negotiation(served, raw_rows, accept, expected):
+def test_accept_negotiation(served: ModelBundle, raw_rows: List[Dict[str, str]], accept: Optional[str],
+                            expected: str) -> None:
     assert run(served, csv_body(raw_rows[:1]), "text/csv", accept=accept)[1] == expected
 
 
-def test_sample_request_from_the_schema(served):
-    schema = tf.load_schema()
+def test_sample_request_from_the_schema(served: ModelBundle) -> None:
+    schema = load_schema()
     sample = schema["sample_request"]
     a = probabilities(run(served, json.dumps(sample["body"]), sample["content_type"]))
     b = probabilities(run(served, sample["csv"], "text/csv"))
     assert len(a) == 2 and np.array_equal(a, b)
 
 
-def test_unseen_categories_use_the_unknown_bucket(served):
+def test_unseen_categories_use_the_unknown_bucket(served: ModelBundle) -> None:
     enc = served.encoder
     rec = {"Pclass": 2, "Sex": "unknown", "Name": "Doe, Prof. Jane", "Embarked": "X", "Cabin": "Z9",
            "Age": 30, "SibSp": 0, "Parch": 0, "Fare": 13.0}
@@ -140,7 +145,7 @@ def test_unseen_categories_use_the_unknown_bucket(served):
     assert len(p) == 1 and 0 <= p[0]["probability"] <= 1
 
 
-def test_missing_values_are_accepted(served):
+def test_missing_values_are_accepted(served: ModelBundle) -> None:
     recs = [{"Pclass": 3, "Sex": "male"},                                     # optional columns omitted
             {"Pclass": 1, "Sex": "female", "Age": None, "Fare": None, "Cabin": None, "Embarked": None},
             {"Pclass": 2, "Sex": "male", "Age": float("nan"), "Name": "X, Master. Y"}]
@@ -153,7 +158,7 @@ def test_missing_values_are_accepted(served):
     assert np.isnan(served.encoder.transform(frame)[0][served.encoder.model_features.index("Age")])
 
 
-def test_target_column_in_request_is_ignored(served, raw_rows):
+def test_target_column_in_request_is_ignored(served: ModelBundle, raw_rows: List[Dict[str, str]]) -> None:
     body = "Survived,Pclass,Sex\n1,3,male\n"
     assert probabilities(run(served, body, "text/csv"))[0] == pytest.approx(
         probabilities(run(served, "Pclass,Sex\n3,male\n", "text/csv"))[0])
@@ -176,7 +181,8 @@ def test_target_column_in_request_is_ignored(served, raw_rows):
     (b"\xff\xfe", "text/csv", "not valid UTF-8", 400),
     ("Pclass,Sex\n3,male\n", "application/x-npy", "unsupported content type", 415),
 ])
-def test_malformed_requests_raise_one_line_value_errors(body, content_type, fragment, status):
+def test_malformed_requests_raise_one_line_value_errors(body: Union[str, bytes], content_type: str, fragment: str,
+                                                       status: int) -> None:
     with pytest.raises(ValueError) as e:
         inference.input_fn(body, content_type)
     assert isinstance(e.value, inference.InvalidRequestError)
@@ -184,12 +190,12 @@ def test_malformed_requests_raise_one_line_value_errors(body, content_type, frag
     assert e.value.status_code == status
 
 
-def test_unsupported_accept_is_an_error(served):
+def test_unsupported_accept_is_an_error(served: ModelBundle) -> None:
     with pytest.raises(inference.InvalidRequestError) as e:
         run(served, "Pclass,Sex\n3,male\n", "text/csv", accept="application/xml")
     assert e.value.status_code == 406
 
 
-def test_model_fn_reports_a_missing_model(tmp_path):
+def test_model_fn_reports_a_missing_model(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="preprocessing.json not found"):
         inference.model_fn(str(tmp_path))

@@ -3,16 +3,18 @@ import json
 import os
 import subprocess
 import time
+from pathlib import Path
+from typing import Tuple
 
 import numpy as np
 import pytest
 
 import inference
-import titanic_features as tf
 from conftest import PYTHON, REAL_CSV, TRAINING, Job, copy_runtime, read_json_strict, run_metrics
+from titanic.records import read_csv_file
 
 
-def test_real_file_is_crlf_and_trains_on_every_row(tmp_path):
+def test_real_file_is_crlf_and_trains_on_every_row(tmp_path: Path) -> None:
     if not os.path.isfile(REAL_CSV):
         pytest.skip("real data absent: copy /work/shared/data/titanic/train.csv to %s" % REAL_CSV)
     with open(REAL_CSV, "rb") as f:
@@ -25,7 +27,7 @@ def test_real_file_is_crlf_and_trains_on_every_row(tmp_path):
     assert meta["training_data"]["sha256"] == "7d118fef8b6ccf7f81111877bc388536f7b1e498a655e3d649d19aaa010e9f6f"
 
 
-def test_defaults_end_to_end_on_the_80_20_split(real_job, real_split, tmp_path):
+def test_defaults_end_to_end_on_the_80_20_split(real_job: Job, real_split: Tuple[str, str], tmp_path: Path) -> None:
     """Pipeline shape: defaults trained on 80%, model.tar.gz evaluated on the 20% holdout."""
     processing = tmp_path / "processing"
     real_job.tar_model(str(processing / "model"))
@@ -37,14 +39,14 @@ def test_defaults_end_to_end_on_the_80_20_split(real_job, real_split, tmp_path):
     assert sum(v for row in m["confusion_matrix"].values() for v in row.values()) == 179
 
 
-def test_serving_the_real_model_on_raw_records(real_job, real_split):
+def test_serving_the_real_model_on_raw_records(real_job: Job, real_split: Tuple[str, str]) -> None:
     model = inference.model_fn(real_job.model_dir)
     with open(real_split[1]) as f:
         text = f.read()
     body, ctype = inference.output_fn(inference.predict_fn(inference.input_fn(text, "text/csv"), model),
                                       "application/json")
     preds = json.loads(body)["predictions"]
-    frame, y, _ = tf.read_csv_file(real_split[1], model.schema, "Survived")
+    frame, y, _ = read_csv_file(real_split[1], model.schema, "Survived")
     labels = np.array([p["label"] for p in preds])
     assert len(preds) == 179 and (labels == y).mean() > 0.75
     # typical passengers: 1st-class woman vs. 3rd-class man
@@ -55,8 +57,8 @@ def test_serving_the_real_model_on_raw_records(real_job, real_split):
     assert p[0]["probability"] > 0.8 and p[1]["probability"] < 0.2
 
 
-def test_shipped_files_alone_run_train_and_evaluate_fast(real_split, tmp_path):
-    """Only the archive's files (root *.py, *.json) in a fresh dir; wall time of each script."""
+def test_shipped_files_alone_run_train_and_evaluate_fast(real_split: Tuple[str, str], tmp_path: Path) -> None:
+    """Only the archive's files (root *.py, *.json, titanic/*.py) in a fresh dir; wall time of each script."""
     code = copy_runtime(str(tmp_path / "code"))
     job = Job(tmp_path / "job", real_split[0])
     started = time.time()
@@ -74,13 +76,13 @@ def test_shipped_files_alone_run_train_and_evaluate_fast(real_split, tmp_path):
     assert train_s < 10 and eval_s < 10
 
 
-def test_cross_validation_tool_runs(tmp_path):
+def test_cross_validation_tool_runs(tmp_path: Path) -> None:
     """The CV tool's comparison mode (small settings): both recipes are scored."""
     if not os.path.isfile(REAL_CSV):
         pytest.skip("real data absent: %s" % REAL_CSV)
-    res = subprocess.run([PYTHON, os.path.join(TRAINING, "tools", "cross_validate.py"), "--repeats", "1",
-                          "--split-seeds", "0", "--workers", "1"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    # run as a module from training/, as the README says: the tool imports the titanic package
+    res = subprocess.run([PYTHON, "-m", "tools.cross_validate", "--repeats", "1", "--split-seeds", "0", "--workers", "1"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, cwd=TRAINING)
     assert res.returncode == 0, res.stderr
     out = res.stdout
     assert "original recipe" in out and "defaults" in out and "holdout (20%, seed 42" in out

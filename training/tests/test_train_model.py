@@ -1,20 +1,20 @@
-"""train_model.py in SageMaker script mode, run as a subprocess."""
-import io
+"""train_model.py in SageMaker script mode, run as a subprocess (the CLI and files of titanic.training)."""
 import json
 import os
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
 
 import pytest
 
 from conftest import FIXTURE_CSV, FIXTURE_HPS, Job, container_args, read_json_strict
+from titanic.options import load_defaults
 
-import titanic_model as tm
 
-
-def model_files(job):
+def model_files(job: Job) -> List[str]:
     return sorted(os.listdir(job.model_dir))
 
 
-def test_script_mode_run_writes_model_and_metadata(fixture_job):
+def test_script_mode_run_writes_model_and_metadata(fixture_job: Job) -> None:
     assert model_files(fixture_job) == ["preprocessing.json", "xgboost-model.json"]
     # nothing else left behind: no temp dirs next to or inside the model dir
     assert sorted(os.listdir(fixture_job.root)) == ["input", "model", "output"]
@@ -30,21 +30,21 @@ def test_script_mode_run_writes_model_and_metadata(fixture_job):
     assert levels["Sex"] == ["female", "male"]
     assert "Rare" in levels["Title"] and "Master" in levels["Title"]
     # the booster is XGBoost's own JSON format with the encoder's feature order
-    with io.open(os.path.join(fixture_job.model_dir, "xgboost-model.json"), encoding="utf-8") as f:
+    with open(os.path.join(fixture_job.model_dir, "xgboost-model.json"), encoding="utf-8") as f:
         booster = json.load(f)
     assert booster["learner"]["feature_names"] == meta["encoder"]["model_features"]
     summary = read_json_strict(os.path.join(fixture_job.output_data, "training_summary.json"))
     assert summary["rows"] == 60 and 0.5 < summary["train_accuracy"] <= 1.0
 
 
-def test_never_pickled(fixture_job):
+def test_never_pickled(fixture_job: Job) -> None:
     for name in model_files(fixture_job):
         with open(os.path.join(fixture_job.model_dir, name), "rb") as f:
             head = f.read(2)
         assert head[:1] == b"{", name  # JSON, not a pickle (b"\x80")
 
 
-def test_same_data_and_seed_give_byte_identical_model(fixture_job, tmp_path):
+def test_same_data_and_seed_give_byte_identical_model(fixture_job: Job, tmp_path: Path) -> None:
     again = Job(tmp_path, FIXTURE_CSV)
     res = again.train(FIXTURE_HPS)
     assert res.returncode == 0, res.stderr
@@ -54,7 +54,7 @@ def test_same_data_and_seed_give_byte_identical_model(fixture_job, tmp_path):
             assert a.read() == b.read(), name
 
 
-def test_seed_changes_model_when_sampling(tmp_path):
+def test_seed_changes_model_when_sampling(tmp_path: Path) -> None:
     hps = dict(FIXTURE_HPS, subsample="0.5")
     outputs = []
     for seed in ("1", "2"):
@@ -66,7 +66,7 @@ def test_seed_changes_model_when_sampling(tmp_path):
     assert outputs[0] != outputs[1]
 
 
-def test_hyperparameters_from_sm_hp_env_only(tmp_path):
+def test_hyperparameters_from_sm_hp_env_only(tmp_path: Path) -> None:
     job = Job(tmp_path, FIXTURE_CSV)
     hps = {"max_depth": "2", "num_round": "7", "feature_columns": "Pclass,Sex", "categorical_columns": "Sex"}
     res = job.train(hps, argv=[])  # no CLI args: SM_HP_* must be used
@@ -76,12 +76,12 @@ def test_hyperparameters_from_sm_hp_env_only(tmp_path):
     assert meta["options"]["feature_columns"] == ["Pclass", "Sex"]
 
 
-def test_defaults_apply_without_hyperparameters(tmp_path):
+def test_defaults_apply_without_hyperparameters(tmp_path: Path) -> None:
     job = Job(tmp_path, FIXTURE_CSV)
     res = job.train({})
     assert res.returncode == 0, res.stderr
     meta = read_json_strict(os.path.join(job.model_dir, "preprocessing.json"))
-    d = tm.load_defaults()
+    d = load_defaults()
     assert meta["options"]["feature_columns"] == d["feature_columns"]
     assert meta["hyperparameters"]["num_round"] == d["num_round"]
     assert meta["hyperparameters"]["max_depth"] == d["max_depth"]
@@ -92,7 +92,7 @@ def test_defaults_apply_without_hyperparameters(tmp_path):
     ('["Pclass","Sex"]', '"Sex"'),         # raw JSON text
     ("Pclass, Fare", ""),                  # empty categorical list arrives as ''
 ])
-def test_list_hyperparameter_encodings(tmp_path, features, cats):
+def test_list_hyperparameter_encodings(tmp_path: Path, features: str, cats: str) -> None:
     job = Job(tmp_path, FIXTURE_CSV)
     argv = ["--feature_columns", features, "--categorical_columns", cats, "--num_round", "5"]
     res = job.train({}, argv=argv)
@@ -101,7 +101,7 @@ def test_list_hyperparameter_encodings(tmp_path, features, cats):
     assert meta["options"]["feature_columns"] == [f.strip(" '\"[]") for f in features.split(",")]
 
 
-def test_bare_flag_means_empty_list(tmp_path):
+def test_bare_flag_means_empty_list(tmp_path: Path) -> None:
     job = Job(tmp_path, FIXTURE_CSV)
     res = job.train({}, argv=["--feature_columns", "Pclass,Fare", "--categorical_columns", "--num_round", "5"])
     assert res.returncode == 0, res.stderr
@@ -109,7 +109,7 @@ def test_bare_flag_means_empty_list(tmp_path):
     assert meta["options"]["categorical_columns"] == []
 
 
-def test_drop_rows_missing_and_ignored_categoricals(tmp_path):
+def test_drop_rows_missing_and_ignored_categoricals(tmp_path: Path) -> None:
     job = Job(tmp_path, FIXTURE_CSV)
     res = job.train({"feature_columns": "Age,Sex,Pclass", "categorical_columns": "Sex,Embarked",
                      "drop_rows_missing": "Age", "num_round": "5"})
@@ -121,7 +121,7 @@ def test_drop_rows_missing_and_ignored_categoricals(tmp_path):
     assert meta["options"]["categorical_columns_ignored"] == ["Embarked"]
 
 
-def test_crlf_and_bom_training_file(tmp_path):
+def test_crlf_and_bom_training_file(tmp_path: Path) -> None:
     with open(FIXTURE_CSV, "rb") as f:
         data = f.read()
     crlf = tmp_path / "crlf.csv"
@@ -133,7 +133,7 @@ def test_crlf_and_bom_training_file(tmp_path):
     assert meta["training_data"]["rows"] == 60
 
 
-def write(tmp_path, name, text):
+def write(tmp_path: Path, name: str, text: str) -> str:
     p = tmp_path / name
     p.write_text(text)
     return str(p)
@@ -142,7 +142,7 @@ def write(tmp_path, name, text):
 HEADER = "PassengerId,Survived,Pclass,Name,Sex,Age,SibSp,Parch,Ticket,Fare,Cabin,Embarked\n"
 
 
-def bad_case(tmp_path, case):
+def bad_case(tmp_path: Path, case: str) -> Tuple[Optional[str], Dict[str, str], str]:
     """(data file or None, hyperparameters, expected message fragment)."""
     ok = dict(FIXTURE_HPS)
     if case == "missing file":
@@ -194,7 +194,7 @@ BAD_CASES = ["missing file", "empty file", "header only", "missing target column
 
 
 @pytest.mark.parametrize("case", BAD_CASES)
-def test_bad_input_exits_nonzero_with_one_line(tmp_path, case):
+def test_bad_input_exits_nonzero_with_one_line(tmp_path: Path, case: str) -> None:
     data, hps, fragment = bad_case(tmp_path, case)
     job = Job(tmp_path / "job", data)
     res = job.train(hps)
@@ -207,7 +207,7 @@ def test_bad_input_exits_nonzero_with_one_line(tmp_path, case):
     assert os.listdir(job.model_dir) == []  # no half model
 
 
-def test_failure_leaves_previous_model_untouched(tmp_path):
+def test_failure_leaves_previous_model_untouched(tmp_path: Path) -> None:
     job = Job(tmp_path, FIXTURE_CSV)
     assert job.train(FIXTURE_HPS).returncode == 0
     before = dict((n, open(os.path.join(job.model_dir, n), "rb").read()) for n in model_files(job))
@@ -217,25 +217,7 @@ def test_failure_leaves_previous_model_untouched(tmp_path):
     assert after == before
 
 
-def test_write_failure_leaves_no_partial_model(tmp_path, monkeypatch):
-    """If writing fails half-way, the model dir holds nothing new and no temp dir survives."""
-    import xgboost as xgb
-    import titanic_features as tf
-    schema = tf.load_schema()
-    frame, target, _ = tf.read_csv_file(FIXTURE_CSV, schema, "Survived")
-    opts = tm.load_defaults()
-    booster, enc, fr, tg, dropped = tm.fit(frame, target, schema, opts)
-    meta = tm.build_metadata(opts, enc, schema, len(fr), dropped, tg, FIXTURE_CSV, xgb.__version__)
-    meta["bad"] = float("nan")  # json.dumps(allow_nan=False) fails after the booster was written
-    model_dir = tmp_path / "model"
-    model_dir.mkdir()
-    with pytest.raises(ValueError):
-        tm.save_model_dir(str(model_dir), booster, meta)
-    assert os.listdir(str(model_dir)) == []
-    assert sorted(os.listdir(str(tmp_path))) == ["model"]
-
-
-def test_container_args_helper_mimics_the_toolkit():
+def test_container_args_helper_mimics_the_toolkit() -> None:
     # guards the test helper itself: values are JSON-decoded then str()'d, keys sorted
     assert container_args({"objective": '"binary:logistic"', "eta": "0.30", "b": "true", "a": "x,y"}) == [
         "--a", "x,y", "--b", "True", "--eta", "0.3", "--objective", "binary:logistic"]

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Cross-validate the Titanic model: the original recipe vs. the defaults.
 
-  .venv/bin/python training/tools/cross_validate.py            # compare (about 30 s)
-  .venv/bin/python training/tools/cross_validate.py --search   # + the search that chose the defaults
+  cd training && ../.venv/bin/python -m tools.cross_validate            # compare (about 30 s)
+  cd training && ../.venv/bin/python -m tools.cross_validate --search   # + the search that chose the defaults
 
+(Run as a module from training/, so that the titanic package is importable.)
 Data: data/titanic/train.csv (Kaggle train.csv; never any test set).
 Scope (--scope): `train80` (default) runs CV on the 80% part of a stratified
 80/20 split with seed 42 (the same shape as the pipeline's split); the 20%
@@ -11,34 +12,33 @@ holdout is never used to choose anything and is scored once at the end, for
 information.  `full` runs CV on all 891 rows.
 CV: stratified 5-fold, repeated --repeats times with shuffle seeds 0, 1, ...;
 "mean ± std" is over all folds of all repeats.  Models are trained with the
-exact code of train_model.py (titanic_model.fit) and scored like
+exact code of train_model.py (titanic.model.fit) and scored like
 compute_metrics.py (accuracy at the model threshold, AUC from probabilities).
 """
-from __future__ import print_function
-
 import argparse
 import itertools
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Any, Dict, List, Sequence, Tuple
+
+import numpy as np
+from sklearn.model_selection import StratifiedKFold, train_test_split
+
+from titanic.metrics import roc_auc
+from titanic.model import fit, predict_proba
+from titanic.options import Options, load_defaults
+from titanic.records import read_csv_file
+from titanic.schema import load_schema
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRAINING = os.path.dirname(HERE)
 REPO = os.path.dirname(TRAINING)
-sys.path.insert(0, TRAINING)
-
-import numpy as np  # noqa: E402
-from sklearn.model_selection import StratifiedKFold, train_test_split  # noqa: E402
-
-import titanic_features as tf  # noqa: E402
-import titanic_model as tm  # noqa: E402
-from compute_metrics import roc_auc  # noqa: E402
-
 DEFAULT_DATA = os.path.join(REPO, "data", "titanic", "train.csv")
 
 # The original recipe: Age, Sex, Pclass; rows without Age dropped; depth 6, eta 0.3, 200 rounds.
-ORIGINAL = {"feature_columns": ["Age", "Sex", "Pclass"], "categorical_columns": ["Sex"],
+ORIGINAL: Dict[str, Any] = {"feature_columns": ["Age", "Sex", "Pclass"], "categorical_columns": ["Sex"],
             "max_depth": 6, "eta": 0.3, "num_round": 200}
 
 # Candidate feature sets for --search (categoricals: every text feature).
@@ -58,49 +58,53 @@ FEATURE_SETS = [
     "Pclass,Title,SibSp,Parch,Fare",
     "Pclass,Title,FamilySize",
 ]
-GRID = {"max_depth": [2, 3, 4, 5, 6], "eta": [0.05, 0.1, 0.3], "num_round": [50, 100, 200, 400]}
+GRID: Dict[str, List[Any]] = {"max_depth": [2, 3, 4, 5, 6], "eta": [0.05, 0.1, 0.3], "num_round": [50, 100, 200, 400]}
 TEXT_FEATURES = {"Sex", "Embarked", "Title", "Deck"}
 
-_DATA = {}
+_DATA: Dict[str, Any] = {}
+Scores = Tuple[float, float]  # (accuracy, AUC)
+Summary = Tuple[float, float, float, float]  # accuracy mean, std; AUC mean, std
+Folds = List[Tuple[np.ndarray, np.ndarray]]
 
 
-def _init_worker(data_path):
-    schema = tf.load_schema()
-    frame, target, _ = tf.read_csv_file(data_path, schema, target_column="Survived", what="data")
+def _init_worker(data_path: str) -> None:
+    schema = load_schema()
+    frame, target, _ = read_csv_file(data_path, schema, target_column="Survived", what="data")
     _DATA.update(schema=schema, frame=frame, target=target)
 
 
-def _options(base, **overrides):
+def _options(base: Options, **overrides: Any) -> Options:
     opts = dict(base)
     opts.update(overrides)
     return opts
 
 
-def feature_options(feature_set):
+def feature_options(feature_set: str) -> Dict[str, List[str]]:
     feats = feature_set.split(",")
     return {"feature_columns": feats, "categorical_columns": [f for f in feats if f in TEXT_FEATURES]}
 
 
-def _score_fold(task):
+def _score_fold(task: Tuple[Options, np.ndarray, np.ndarray, Sequence[int], Sequence[float], Sequence[int]]
+                ) -> Dict[Tuple[int, float, int], Scores]:
     """Train once per (depth, eta) with the most rounds; score every round count."""
     options, train_idx, val_idx, depths, etas, rounds = task
     schema, frame, target = _DATA["schema"], _DATA["frame"], _DATA["target"]
     ftr = frame.iloc[train_idx].reset_index(drop=True)
     fva = frame.iloc[val_idx].reset_index(drop=True)
     ytr, yva = target[train_idx], target[val_idx]
-    out = {}
+    out: Dict[Tuple[int, float, int], Scores] = {}
     for depth, eta in itertools.product(depths, etas):
         opts = _options(options, max_depth=depth, eta=eta)
-        booster, encoder, _, _, _ = tm.fit(ftr, ytr, schema, opts, num_round=max(rounds))
+        booster, encoder, _, _, _ = fit(ftr, ytr, schema, opts, num_round=max(rounds))
         for r in rounds:
-            p = tm.predict_proba(booster, encoder, fva, "identity", iteration_range=(0, r))
+            p = predict_proba(booster, encoder, fva, "identity", iteration_range=(0, r))
             acc = float(((p >= opts["threshold"]).astype(int) == yva).mean())
             out[(depth, eta, r)] = (acc, roc_auc(yva, p))
     return out
 
 
-def make_folds(target, idx, n_folds, repeats):
-    folds = []
+def make_folds(target: np.ndarray, idx: np.ndarray, n_folds: int, repeats: int) -> Folds:
+    folds: Folds = []
     for rep in range(repeats):
         skf = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=rep)
         for tr, va in skf.split(np.zeros(len(idx)), target[idx]):
@@ -108,10 +112,11 @@ def make_folds(target, idx, n_folds, repeats):
     return folds
 
 
-def cross_validate(pool, options, folds, depths, etas, rounds):
+def cross_validate(pool: Executor, options: Options, folds: Folds, depths: Sequence[int], etas: Sequence[float],
+                   rounds: Sequence[int]) -> Dict[Tuple[int, float, int], Summary]:
     tasks = [(options, tr, va, depths, etas, rounds) for tr, va in folds]
     per_fold = list(pool.map(_score_fold, tasks))
-    results = {}
+    results: Dict[Tuple[int, float, int], Summary] = {}
     for key in per_fold[0]:
         accs = np.array([f[key][0] for f in per_fold])
         aucs = np.array([f[key][1] for f in per_fold])
@@ -119,20 +124,20 @@ def cross_validate(pool, options, folds, depths, etas, rounds):
     return results
 
 
-def holdout_accuracy(options, train_idx, test_idx):
+def holdout_accuracy(options: Options, train_idx: np.ndarray, test_idx: np.ndarray) -> Scores:
     schema, frame, target = _DATA["schema"], _DATA["frame"], _DATA["target"]
-    booster, encoder, _, _, _ = tm.fit(frame.iloc[train_idx].reset_index(drop=True), target[train_idx],
+    booster, encoder, _, _, _ = fit(frame.iloc[train_idx].reset_index(drop=True), target[train_idx],
                                        schema, options)
-    p = tm.predict_proba(booster, encoder, frame.iloc[test_idx].reset_index(drop=True), "identity")
+    p = predict_proba(booster, encoder, frame.iloc[test_idx].reset_index(drop=True), "identity")
     yte = target[test_idx]
     return float(((p >= options["threshold"]).astype(int) == yte).mean()), roc_auc(yte, p)
 
 
-def fmt(r):
+def fmt(r: Summary) -> str:
     return "accuracy %.4f ± %.4f   AUC %.4f ± %.4f" % r
 
 
-def main():
+def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=DEFAULT_DATA)
     ap.add_argument("--scope", choices=["train80", "full"], default="train80")
@@ -157,7 +162,7 @@ def main():
     train80, test20 = train_test_split(all_idx, test_size=0.2, stratify=target, random_state=args.split_seed)
     train80, test20 = np.sort(train80), np.sort(test20)
     cv_idx = train80 if args.scope == "train80" else all_idx
-    defaults = tm.load_defaults()
+    defaults = load_defaults()
     base = _options(defaults, drop_rows_missing=[])
     original = _options(base, **ORIGINAL)
     chosen = base
@@ -195,19 +200,19 @@ def main():
             print("search: %d feature sets x max_depth %s x eta %s x num_round %s = %d configurations"
                   % (len(FEATURE_SETS), GRID["max_depth"], GRID["eta"], GRID["num_round"],
                      len(FEATURE_SETS) * len(GRID["max_depth"]) * len(GRID["eta"]) * len(GRID["num_round"])))
-            rows = []
+            rows: List[Tuple[str, int, float, int, float, float, float, float]] = []
             for fs in FEATURE_SETS:
                 res = cross_validate(pool, _options(base, **feature_options(fs)), folds,
                                      GRID["max_depth"], GRID["eta"], GRID["num_round"])
                 for (d, e, r), v in res.items():
-                    rows.append((fs, d, e, r) + tuple(v))
+                    rows.append((fs, d, e, r) + v)
             # rank: mean accuracy, then mean AUC, then the simpler model
             rows.sort(key=lambda x: (-round(x[4], 4), -round(x[6], 4), len(x[0].split(",")), x[1], x[3]))
             print("top %d (rank: CV accuracy, then AUC, then fewer features / shallower / fewer rounds):" % args.top)
             for fs, d, e, r, am, asd, um, usd in rows[:args.top]:
                 print("  acc %.4f ± %.4f  auc %.4f ± %.4f  depth %d eta %-4g rounds %-3d  %s"
                       % (am, asd, um, usd, d, e, r, fs))
-            best = {}
+            best: Dict[str, Tuple[float, float, int, float, int]] = {}
             for fs, d, e, r, am, asd, um, usd in rows:
                 best.setdefault(fs, (am, um, d, e, r))
             print("best per feature set:")
@@ -226,11 +231,9 @@ def main():
         print("holdout (20%%, seed %d, %d rows; for information): original accuracy %.4f AUC %.4f | "
               "defaults accuracy %.4f AUC %.4f" % (args.split_seed, len(test20), acc_o[0], acc_o[1], acc_d[0], acc_d[1]))
     if args.split_seeds:
-        accs = []
-        for seed in range(args.split_seeds):
-            tr, te = train_test_split(all_idx, test_size=0.2, stratify=target, random_state=seed)
-            accs.append(holdout_accuracy(chosen, np.sort(tr), np.sort(te))[0])
-        accs = np.array(accs)
+        accs = np.array([holdout_accuracy(chosen, np.sort(tr), np.sort(te))[0] for tr, te in (
+            train_test_split(all_idx, test_size=0.2, stratify=target, random_state=seed)
+            for seed in range(args.split_seeds))])
         print("defaults on %d other stratified 80/20 splits (seeds 0..%d): holdout accuracy mean %.4f ± %.4f, "
               "min %.4f, 10th percentile %.4f" % (len(accs), len(accs) - 1, accs.mean(), accs.std(), accs.min(),
                                                    np.percentile(accs, 10)))
