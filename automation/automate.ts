@@ -8,7 +8,8 @@ import { createAwsTarget, type AwsTargetOptions, type ClosableAwsTarget } from "
 import { EXIT } from "./core/errors";
 import { currentCommit } from "./core/identity";
 import { createTerminal } from "./core/progress";
-import { readDataSource } from "./data/source";
+import { titanicPublicCopy } from "./data/download";
+import { callerDirectory, readDataSource } from "./data/source";
 import { pulumiStacks } from "./deploy/stack";
 import { environmentFactory } from "./environment";
 import { compileLocalPipeline, destroyLocal, killRunningScripts, localHome, openLocalRegistry, prepareLocal } from "./local";
@@ -79,7 +80,8 @@ main(process.argv.slice(2), {
   progress: () => terminal.progress(),
   openEnvironment,
   aws: awsTarget,
-  loadData: (spec) => readDataSource(spec, { repoRoot, log: stderr, signal: interrupt.signal }),
+  loadData: (spec) =>
+    readDataSource(spec, { repoRoot, cwd: callerDirectory(process.env), log: stderr, signal: interrupt.signal, defaultCopy: titanicPublicCopy(process.env) }),
   commit: () => currentCommit(repoRoot),
   now: Date.now,
 })

@@ -54,12 +54,19 @@ function shuffled<T>(items: readonly T[], next: () => number): T[] {
   return result;
 }
 
+/** csv-parse's message, short and on one line (it may quote a field), with the fix for a wrong field count. */
+function parseProblem(error: Error): string {
+  const message = error.message.replace(/[\x00-\x1f\x7f]+/g, " ").trim();
+  const short = message.length > 240 ? `${message.slice(0, 240)}…` : message;
+  return /Invalid Record Length/i.test(message) ? `${short} (every row needs as many fields as the header; a value holding a comma must be "quoted")` : short;
+}
+
 export function splitCsv(csv: Buffer | string, options: SplitOptions): Split {
   let records: string[][];
   try {
     records = parse(csv, { bom: true, relax_column_count: false, skip_empty_lines: true }) as string[][];
   } catch (error) {
-    throw new UsageError(`${options.source} is not a valid CSV file: ${(error as Error).message}`);
+    throw new UsageError(`${options.source} is not a valid CSV file: ${parseProblem(error as Error)}`);
   }
   const [header, ...rows] = records;
   if (!header || rows.length === 0) throw new UsageError(`${options.source} has no data rows (a header and at least one row are needed)`);

@@ -1,7 +1,5 @@
 /** Stage the raw CSV: split it (docs/architecture.md §4) and upload both files, skipping content that is already there. */
-import * as fs from "node:fs";
 import type { ObjectStore } from "../core/objectStore";
-import { UsageError } from "../core/errors";
 import type { Log } from "../core/run";
 import { splitCsv, type Split } from "./split";
 
@@ -19,14 +17,6 @@ export interface StagedFile {
 export interface StageResult {
   readonly train: StagedFile;
   readonly test: StagedFile;
-}
-
-export const KAGGLE_HINT =
-  "download train.csv from https://www.kaggle.com/c/titanic/data (a free Kaggle account is needed) into data/titanic/train.csv, or pass --data <path or https URL>";
-
-export function readRawCsv(file: string): Buffer {
-  if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist: ${KAGGLE_HINT}`);
-  return fs.readFileSync(file);
 }
 
 export async function stageData(
