@@ -179,21 +179,29 @@ interface HelpPage {
   readonly flags: readonly string[];
 }
 
-/** The subcommands and flags in one commander help text ("Commands:" and "Options:" sections). */
+/** Command names as commander prints them (never an option). */
+const COMMAND_NAME = /^[a-z][a-z0-9-]*$/;
+
+/**
+ * The subcommands and flags in one commander help text: the entries of its "Commands:" and "Options:"
+ * sections. A section ends at the next line that is not indented (another heading, or text a program
+ * adds with addHelpText, such as "With no command, up runs; its options:"), so nothing else is read.
+ */
 function parseHelp(text: string): { commands: string[]; flags: string[] } {
   const sections = new Map<string, string[]>();
   let current: string[] | undefined;
   for (const line of text.split(/\r?\n/)) {
-    const header = /^([A-Z][A-Za-z ]*):$/.exec(line.trimEnd());
-    if (header) {
-      current = [];
-      sections.set(header[1]!, current);
+    if (line.trim() === "") continue;
+    if (!line.startsWith(" ")) {
+      const header = /^(Commands|Options):$/.exec(line.trimEnd());
+      current = header ? [] : undefined;
+      if (header) sections.set(header[1]!, current!);
     } else if (current && /^ {2}\S/.test(line)) {
       // An entry: its term, then two or more spaces, then the description (continuation lines are indented further).
       current.push(line.trim().split(/\s{2,}/)[0]!);
     }
   }
-  const commands = (sections.get("Commands") ?? []).map((term) => term.split(/[\s|]/)[0]!).filter((name) => name !== "help");
+  const commands = (sections.get("Commands") ?? []).map((term) => term.split(/[\s|]/)[0]!).filter((name) => COMMAND_NAME.test(name) && name !== "help");
   const flags = (sections.get("Options") ?? []).flatMap((term) => {
     const long = term.match(/--[A-Za-z0-9][\w-]*/g);
     return long ?? term.match(/-[A-Za-z0-9]/g) ?? [];
@@ -223,6 +231,10 @@ function helpText(commandPath: readonly string[]): Promise<string> {
   });
 }
 
+/** Guards against a help format the parser misreads: the CLI is two levels deep and has about a dozen commands. */
+const MAX_DEPTH = 3;
+const MAX_PAGES = 60;
+
 /** Every help page, breadth first from the top level, at most `concurrency` processes at once. */
 function crawlHelp(concurrency: number): Promise<HelpPage[]> {
   return new Promise((resolve, reject) => {
@@ -244,7 +256,14 @@ function crawlHelp(concurrency: number): Promise<HelpPage[]> {
             running -= 1;
             const parsed = parseHelp(text);
             pages.push({ path: commandPath, ...parsed });
-            for (const sub of parsed.commands) queue.push([...commandPath, sub]);
+            const found = parsed.commands.map((sub) => [...commandPath, sub]);
+            const tooDeep = found.find((sub) => sub.length > MAX_DEPTH);
+            if (tooDeep || pages.length + queue.length + running + found.length > MAX_PAGES) {
+              failed = true;
+              reject(new Error(`the help of "${commandPath.join(" ") || "(top level)"}" lists ${JSON.stringify(parsed.commands)}: more commands than the CLI can have; is the help parsed right?`));
+              return;
+            }
+            queue.push(...found);
             pump();
           },
           (error: Error) => {
@@ -421,6 +440,9 @@ describe("docs: commander help parsing", () => {
         "  list [options]     versions newest first",
         "  rm|remove <n>      remove",
         "  help [command]     display help for command",
+        "",
+        "With no command, list runs; its options:",
+        "  --all                every version",
       ].join("\n"),
     );
     assert.deepEqual(parsed.commands, ["list", "rm"]);
