@@ -65,7 +65,7 @@ const openEnvironment = environmentFactory({
     compile: () => compileLocalPipeline(repoRoot),
     prepare: (pipeline) => prepareLocal({ repoRoot, log: stderr, pipeline }),
     openRegistry: () => openLocalRegistry(repoRoot),
-    destroy: (log) => destroyLocal(localHome(repoRoot), log),
+    destroy: (log, options) => destroyLocal(localHome(repoRoot), log, options),
     now: Date.now,
     env: process.env,
   },

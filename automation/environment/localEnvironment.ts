@@ -26,8 +26,8 @@ export interface LocalEnvironmentDeps {
   readonly prepare: (pipeline: LocalPipeline) => Promise<PreparedLocalTarget>;
   /** The local registry alone (no Python, no compile). */
   readonly openRegistry: () => { readonly registry: RegistryClient; readonly group: string; close(): void };
-  /** Remove the local store (refuses while an execution runs). */
-  readonly destroy: (log: Log) => void;
+  /** Remove the local store (refuses while an execution runs, and without `yes` while it holds model versions). */
+  readonly destroy: (log: Log, options: { readonly yes: boolean }) => void;
   readonly now: () => number;
   readonly env: NodeJS.ProcessEnv;
 }
@@ -81,7 +81,7 @@ export function localEnvironment(deps: LocalEnvironmentDeps): Environment {
     },
 
     async destroy(options) {
-      deps.destroy(options.log);
+      deps.destroy(options.log, { yes: options.yes });
     },
 
     deployerPolicy(): string {

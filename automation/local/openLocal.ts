@@ -2,6 +2,9 @@
  * Opening the local target: `prepareLocal` readies everything a run needs and checks the definition
  * (the one preflight of a run); `openLocalRegistry` opens the registry alone.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { UsageError } from "../core/errors";
 import type { RegistryClient } from "../core/registry";
 import type { Log } from "../core/run";
 import { declarationsOf } from "../../pipeline/parameters";
@@ -18,10 +21,22 @@ export interface OpenedLocalRegistry {
   close(): void;
 }
 
-/** The local registry alone, for the `models` commands: no Python, no compile, no code deploy. */
+/**
+ * The local registry alone, for the `models` commands: no Python, no compile, no code deploy. Reading
+ * never creates a store: with none yet, the registry is empty and changes are refused.
+ */
 export function openLocalRegistry(repoRoot: string, home: string = localHome(repoRoot)): OpenedLocalRegistry {
+  if (!fs.existsSync(path.join(home, "store.db"))) return { registry: emptyRegistry(home), group: LOCAL.modelPackageGroupName, close: () => undefined };
   const db = openDatabase(home);
   return { registry: new LocalRegistry(db, home).client(LOCAL.modelPackageGroupName), group: LOCAL.modelPackageGroupName, close: () => db.close() };
+}
+
+/** The registry of a store that does not exist yet. */
+function emptyRegistry(home: string): RegistryClient {
+  const none = async (): Promise<never> => {
+    throw new UsageError(`there is no local store in ${home} yet, so no model versions: run the pipeline first (npm run automate)`);
+  };
+  return { list: async () => [], history: async () => [], describe: none, setApproval: none, promote: none };
 }
 
 export interface PrepareLocalOptions {

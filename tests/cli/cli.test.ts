@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../automation/cli/main";
-import { ExecutionStore, openDatabase } from "../../automation/local/store";
+import { ExecutionStore, LocalRegistry, openDatabase } from "../../automation/local/store";
 import { OperationError, UsageError } from "../../automation/core/errors";
 import type { RunSummary } from "../../automation/core/report";
 import { World } from "./fakes";
@@ -349,6 +349,22 @@ describe("cli", () => {
       assert.equal(await run("destroy", "--env", "local"), 0);
       assert.deepEqual(fs.readdirSync(world.home), ["notes.txt"]);
       assert.match(world.stderr.at(-1)!, /other files there were kept: notes\.txt/);
+    });
+
+    it("keeps a local registry that holds versions unless --yes is given; a second destroy finds nothing", async () => {
+      const db = openDatabase(world.home);
+      const model = path.join(world.home, "model.tar.gz");
+      fs.writeFileSync(model, "model bytes");
+      await new LocalRegistry(db, world.home).register({ group: "g", approvalStatus: "Approved", modelDataUrl: "s3://local/m/model.tar.gz", modelFile: model, metrics: {}, customerMetadata: {}, request: {} });
+      db.close();
+      fs.rmSync(model);
+      assert.equal(await run("destroy", "--env", "local"), 2);
+      assert.match(world.stderr.join("\n"), /holds 1 model version\(s\) with their stage history: .*add --yes/);
+      assert.ok(fs.existsSync(path.join(world.home, "store.db")), "the store was kept");
+      assert.equal(await run("destroy", "--env", "local", "--yes"), 0);
+      assert.ok(!fs.existsSync(world.home));
+      assert.equal(await run("destroy", "--env", "local"), 0);
+      assert.match(world.stderr.at(-1)!, /nothing to destroy: there is no local store/);
     });
 
     it("refuses to destroy the local store while an execution runs", async () => {

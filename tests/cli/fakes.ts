@@ -257,7 +257,7 @@ export class World {
             this.calls.push("open local registry");
             return { registry: this.registry, group: "ml-pipeline-local-titanic-xgboost", close: () => this.calls.push("close local registry") };
           },
-          destroy: (log) => destroyLocal(this.home, log),
+          destroy: (log, options) => destroyLocal(this.home, log, options),
           now,
           env: {},
         },

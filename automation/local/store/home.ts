@@ -17,9 +17,10 @@ const STORE_ENTRIES = ["store.db", "store.db-wal", "store.db-shm", "objects", "e
 
 /**
  * `destroy --env local`: remove the local store (objects, executions, registry) from `home`, refusing
- * while an execution is running. Files in `home` that are not the store's are left alone.
+ * while an execution is running, and without `yes` while the registry holds model versions (they, their
+ * stages and history cannot be recovered). Files in `home` that are not the store's are left alone.
  */
-export function destroyLocal(home: string, log: Log): void {
+export function destroyLocal(home: string, log: Log, options: { readonly yes: boolean } = { yes: false }): void {
   if (!fs.existsSync(path.join(home, "store.db"))) {
     log(`nothing to destroy: there is no local store in ${home}`);
     return;
@@ -32,6 +33,12 @@ export function destroyLocal(home: string, log: Log): void {
     if (running.length > 0) {
       throw new UsageError(
         `execution ${running.map((r) => `${r.id} (pid ${r.ownerPid} on ${r.ownerHost})`).join(", ")} is still running: stop it (Ctrl-C in its terminal) before destroying the local store`,
+      );
+    }
+    const registered = db.prepare("SELECT COUNT(*) AS versions, SUM(stage = 'Production') AS production FROM model_packages").get() as { versions: number; production: number | null };
+    if (registered.versions > 0 && !options.yes) {
+      throw new UsageError(
+        `the local registry in ${home} holds ${registered.versions} model version(s)${registered.production ? ", one of them in Production," : ""} with their stage history: destroying the store deletes them for good; add --yes if you mean it`,
       );
     }
   } finally {

@@ -1,0 +1,94 @@
+/** `models list|describe|approve|reject|promote|history`: one registry per command, always closed. */
+import type { Command } from "commander";
+import { parseStage } from "../../core/lifecycle";
+import type { OpenedRegistry } from "../../environment";
+import { describePromotion, describeVersion, historyTable, openRegistry, parseVersion, versionTable } from "../commands/models";
+import type { CommandContext } from "./context";
+
+interface ModelFlags {
+  env?: string;
+  group?: string;
+  region?: string;
+  version?: string;
+  reason?: string;
+  json?: boolean;
+}
+
+/** The flags every models command has. */
+function registryOptions(cmd: Command): Command {
+  return cmd
+    .option("--env <name>", "environment whose registry to use (default local)")
+    .option("--group <name>", "a model package group by name (AWS), instead of --env")
+    .option("--region <region>", "AWS region for --group (default: AWS_REGION)")
+    .option("--json", "print JSON instead of text");
+}
+
+export function addModelCommands(program: Command, ctx: CommandContext): void {
+  const { deps } = ctx;
+  /** Open the selected registry for one command, print what it returns, always close it. */
+  const withRegistry = async (flags: ModelFlags, use: (opened: OpenedRegistry) => Promise<string>) => {
+    const opened = await openRegistry(flags, deps);
+    try {
+      ctx.print(await use(opened));
+    } finally {
+      opened.close();
+    }
+  };
+  const models = program.command("models").description("list, describe, approve, reject and promote model versions in the registry; their stage history");
+
+  registryOptions(models.command("list").description("versions newest first: status, created, accuracy, AUC")).action((flags: ModelFlags) =>
+    withRegistry(flags, async ({ registry, group }) => {
+      const versions = await registry.list();
+      return flags.json ? JSON.stringify(versions, null, 2) : versionTable(group, versions);
+    }),
+  );
+
+  registryOptions(models.command("describe").description("everything recorded about one version"))
+    .option("--version <n>", "model version (default: latest)")
+    .action((flags: ModelFlags) => {
+      const version = parseVersion(flags.version);
+      return withRegistry(flags, async ({ registry }) => {
+        const detail = await registry.describe(version);
+        return flags.json ? JSON.stringify(detail, null, 2) : describeVersion(detail);
+      });
+    });
+
+  for (const [name, status] of [
+    ["approve", "Approved"],
+    ["reject", "Rejected"],
+  ] as const) {
+    registryOptions(models.command(name).description(`mark a version ${status}`))
+      .option("--version <n>", "model version (default: latest)")
+      .option("--reason <text>", "why (recorded with the version)")
+      .action((flags: ModelFlags) => {
+        const version = parseVersion(flags.version);
+        return withRegistry(flags, async ({ registry, group }) => {
+          const change = await registry.setApproval(version, status, flags.reason);
+          if (flags.json) return JSON.stringify(change, null, 2);
+          return change.changed
+            ? `${group} version ${change.version.version} is now ${status}${flags.reason ? ` (${flags.reason})` : ""}`
+            : `${group} version ${change.version.version} is already ${status}; nothing changed`;
+        });
+      });
+  }
+
+  registryOptions(models.command("promote").description("move a version to a lifecycle stage: Staging, Production or Archived"))
+    .requiredOption("--version <n>", "model version")
+    .requiredOption("--stage <stage>", "Staging, Production or Archived")
+    .option("--reason <text>", "why (recorded in the history)")
+    .action((flags: ModelFlags & { stage: string }) => {
+      const version = parseVersion(flags.version)!;
+      const stage = parseStage(flags.stage);
+      return withRegistry(flags, async ({ registry, group, author }) => {
+        const changes = await registry.promote(version, stage, flags.reason, { by: await author(), at: new Date(deps.now()).toISOString() });
+        return flags.json ? JSON.stringify(changes, null, 2) : describePromotion(group, version, stage, changes);
+      });
+    });
+
+  registryOptions(models.command("history").description("every stage change, oldest first: who, when, why")).action((flags: ModelFlags) =>
+    withRegistry(flags, async ({ registry, group }) => {
+      const changes = await registry.history();
+      return flags.json ? JSON.stringify(changes, null, 2) : historyTable(group, changes);
+    }),
+  );
+}
