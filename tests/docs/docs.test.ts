@@ -2,7 +2,8 @@
  * The documentation stays true to the code: every command and flag that the real CLI's `--help` shows is
  * documented in docs/cli.md (each in its own command's section), every relative link and `#anchor` in
  * README.md and docs/*.md resolves to a file in the repository (anchors by GitHub's heading slugs), every
- * docs/ page is reachable from the README, and the README stays short.
+ * `docs/...` a code comment cites exists (page, #anchor, §N), every docs/ page is reachable from the README,
+ * and the README stays short.
  */
 import { strict as assert } from "node:assert";
 import { spawn, spawnSync } from "node:child_process";
@@ -157,6 +158,54 @@ function brokenLink(target: ResolvedLink, ignored: ReadonlySet<string>, anchorCa
     anchorCache.set(target.resolved, anchors);
   }
   return anchors.has(target.anchor) ? undefined : `${relative} has no heading with the anchor #${target.anchor}`;
+}
+
+/** Folders whose comments may cite docs/ (the code, its tests, scripts, the example, the workflow). */
+const CITING_FOLDERS = ["pipeline", "stack", "infra", "policy", "automation", "training", "tests", "scripts", "examples", ".github"];
+const CITING_EXTENSIONS = /\.(ts|py|sh|ya?ml|ini)$/;
+const SKIPPED_FOLDERS: ReadonlySet<string> = new Set(["node_modules", "__pycache__", ".venv", ".pytest_cache", ".mypy_cache"]);
+
+interface Citation {
+  readonly source: string;
+  readonly line: number;
+  readonly text: string;
+  /** e.g. "architecture.md" */
+  readonly page: string;
+  readonly anchor?: string;
+  /** "4" in "docs/architecture.md §4". */
+  readonly section?: string;
+}
+
+/** Every `docs/<page>.md[#anchor][ §N]` in the files of CITING_FOLDERS (this test excluded). */
+function citationsInCode(): Citation[] {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (SKIPPED_FOLDERS.has(entry.name)) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (CITING_EXTENSIONS.test(entry.name) && full !== __filename) files.push(full);
+    }
+  };
+  for (const folder of CITING_FOLDERS) if (fs.existsSync(path.join(REPO_ROOT, folder))) walk(path.join(REPO_ROOT, folder));
+  const citations: Citation[] = [];
+  for (const file of files.sort()) {
+    fs.readFileSync(file, "utf8")
+      .split("\n")
+      .forEach((text, index) => {
+        for (const match of text.matchAll(/(?<![\w/.-])docs\/([a-z0-9-]+\.md)(?:#([a-z0-9-]+))?(?:,? §(\d+))?/g)) {
+          citations.push({
+            source: path.relative(REPO_ROOT, file),
+            line: index + 1,
+            text: match[0],
+            page: match[1]!,
+            ...(match[2] ? { anchor: match[2] } : {}),
+            ...(match[3] ? { section: match[3] } : {}),
+          });
+        }
+      });
+  }
+  return citations;
 }
 
 const markdownFiles = (): string[] => [
@@ -377,6 +426,29 @@ describe("docs: links", () => {
     });
     assert.ok(links.length > 20, `relative links were found (${links.length})`);
     assert.deepEqual(broken, [], `broken links:\n${broken.join("\n")}`);
+  });
+
+  it("resolves every docs/ page, #anchor and § that a code comment cites", () => {
+    const cited = citationsInCode();
+    const anchorCache = new Map<string, Set<string>>();
+    const anchors = (file: string) => {
+      let found = anchorCache.get(file);
+      if (!found) {
+        found = anchorsOf(fs.readFileSync(file, "utf8"));
+        anchorCache.set(file, found);
+      }
+      return found;
+    };
+    const broken = cited.flatMap((citation) => {
+      const file = path.join(DOCS, citation.page);
+      const where = `${citation.source}:${citation.line}: ${citation.text}`;
+      if (!fs.existsSync(file)) return [`${where}: docs/${citation.page} does not exist`];
+      if (citation.anchor && !anchors(file).has(citation.anchor)) return [`${where}: no heading with the anchor #${citation.anchor}`];
+      if (citation.section && ![...anchors(file)].some((anchor) => anchor.startsWith(`${citation.section}-`))) return [`${where}: no section ${citation.section}`];
+      return [];
+    });
+    assert.ok(cited.length > 5, `citations of docs/ were found in the code (${cited.length})`);
+    assert.deepEqual(broken, [], `citations of docs/ that do not resolve:\n${broken.join("\n")}`);
   });
 
   it("links every docs/ page from README.md", () => {
