@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { RunOutcome } from "../automation/core/run";
-import { stageData } from "../automation/data/stage";
+import { stageData, stagedDataParameters } from "../automation/data/stage";
 import { ensurePythonEnv, prepareLocal, readDataSource, type LocalTarget } from "../automation/local";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
@@ -90,10 +90,10 @@ function stepTimings(home: string, outcome: RunOutcome): StepTiming[] {
 }
 
 async function oneRun(target: LocalTarget, home: string, csv: Buffer, source: string, index: number): Promise<RunTiming> {
-  const [, stageMs] = await timed(() => stageData(target.objectStore, csv, { source, target: "Survived", trainFile: "titanic_train.csv", testFile: "titanic_test.csv", log: () => {} }));
+  const [staged, stageMs] = await timed(() => stageData(target.objectStore, csv, { source, target: "Survived", trainFile: "titanic_train.csv", testFile: "titanic_test.csv", log: () => {} }));
   const [outcome, runMs] = await timed(() =>
     target.run({
-      parameters: {},
+      parameters: { ...stagedDataParameters(staged) },
       signal: new AbortController().signal,
       log: () => {},
       progress: { update: () => {}, done: () => {} },

@@ -37,8 +37,11 @@ export interface StepContext {
   readonly kms: { readonly KmsKeyId?: string };
   /** `s3://<bucket>/<key>` */
   s3(key: string): string;
-  /** The S3 URI of the data file that the named parameter holds. */
-  dataUri(fileParameter: string): Expr;
+  /**
+   * The S3 URI of a staged data file: `s3://<bucket>/data/<sha256>/<file>`, from the parameter holding
+   * the file name and the one holding its content hash (docs/architecture.md §4, content-addressed staging).
+   */
+  dataUri(fileParameter: string, sha256Parameter: string): Expr;
 }
 
 export function stepContext(input: TitanicPipelineInput): StepContext {
@@ -52,6 +55,6 @@ export function stepContext(input: TitanicPipelineInput): StepContext {
     cache: settings.cache.enabled ? { CacheConfig: { Enabled: true, ExpireAfter: settings.cache.expireAfter } } : {},
     kms: input.kmsKeyArn ? { KmsKeyId: input.kmsKeyArn } : {},
     s3,
-    dataUri: (file: string) => join("", s3(DATA_PREFIX), parameter(file)),
+    dataUri: (file: string, sha256: string) => join("", s3(DATA_PREFIX), parameter(sha256), "/", parameter(file)),
   };
 }

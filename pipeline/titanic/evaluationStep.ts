@@ -33,7 +33,7 @@ export function evaluationStep({ input, settings, image, code, cache, kms, s3, d
       ProcessingResources: { ClusterConfig: { InstanceType: parameter(P.processingInstanceType), InstanceCount: 1, VolumeSizeInGB: settings.volumeSizeGb } },
       ProcessingInputs: [
         processingInput("model", trainedModelArtifact(), `${PROCESSING}/model`),
-        processingInput("test", dataUri(P.testFile), `${PROCESSING}/test`),
+        processingInput("test", dataUri(P.testFile, P.testDataSha256), `${PROCESSING}/test`),
         // All runtime modules side by side, so compute_metrics.py imports the shared feature module.
         processingInput("code", s3(code.sourcePrefix), `${PROCESSING}/input/code`),
       ],

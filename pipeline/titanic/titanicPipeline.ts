@@ -14,7 +14,7 @@ import { registrationStep } from "./registrationStep";
 import { trainingStep } from "./trainingStep";
 
 export type { TitanicPipelineInput } from "./context";
-export { ACCURACY_PATH, DATA_PREFIX, EVALUATION_REPORT, METRICS_FILE, METRICS_OUTPUT, STEP } from "./names";
+export { ACCURACY_PATH, DATA_PREFIX, EVALUATION_REPORT, METRICS_FILE, METRICS_OUTPUT, stagedDataKey, STEP } from "./names";
 export { APPROVAL_STATUSES, DEFAULT_TEST_FILE, DEFAULT_TRAIN_FILE, LINEAGE_PARAMETERS, titanicParameters } from "./parameters";
 
 export function titanicPipeline(input: TitanicPipelineInput): PipelineDefinition {

@@ -36,7 +36,7 @@ export function trainingStep({ input, settings, image, code, cache, kms, s3, dat
         {
           ChannelName: "train",
           ContentType: "text/csv",
-          DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: dataUri(P.trainFile), S3DataDistributionType: "FullyReplicated" } },
+          DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: dataUri(P.trainFile, P.trainDataSha256), S3DataDistributionType: "FullyReplicated" } },
         },
       ],
       OutputDataConfig: { S3OutputPath: s3("artifacts/models"), ...kms },

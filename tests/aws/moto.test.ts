@@ -92,12 +92,12 @@ describe("AWS driver against moto", function () {
 
       const first = await stageData(store, titanicCsv(), options);
       assert.equal(first.train.uploaded && first.test.uploaded, true);
-      assert.equal(first.train.uri, `s3://${BUCKET}/data/titanic_train.csv`);
+      assert.equal(first.train.uri, `s3://${BUCKET}/data/${first.train.sha256}/titanic_train.csv`);
       assert.equal(first.train.rows + first.test.rows, 25);
-      const head = await clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "data/titanic_train.csv" }));
+      const head = await clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: first.train.key }));
       assert.equal(head.Metadata?.[SHA256_METADATA_KEY], first.train.sha256);
       assert.equal(head.ContentType, "text/csv");
-      const body = await (await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "data/titanic_test.csv" }))).Body!.transformToString();
+      const body = await (await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: first.test.key }))).Body!.transformToString();
       assert.ok(body.startsWith("PassengerId,Survived,"));
       assert.equal(body.split("\n").filter(Boolean).length, first.test.rows + 1);
 
@@ -108,10 +108,11 @@ describe("AWS driver against moto", function () {
       const changed = await stageData(store, titanicCsv("X"), options);
       assert.equal(changed.train.uploaded && changed.test.uploaded, true);
       assert.notEqual(changed.train.sha256, first.train.sha256);
+      assert.notEqual(changed.train.key, first.train.key, "new content, new key: the old stays readable");
       assert.equal(counting.puts, 4);
 
       // An object written by someone else (no hash metadata) is replaced.
-      await clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "data/titanic_test.csv", Body: "tampered" }));
+      await clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: changed.test.key, Body: "tampered" }));
       const repaired = await stageData(store, titanicCsv("X"), options);
       assert.deepEqual([repaired.train.uploaded, repaired.test.uploaded], [false, true]);
     });

@@ -80,11 +80,11 @@ describe("cli", () => {
       assert.equal(code, 0, world.stderr.join("\n"));
       assert.deepEqual(world.calls, ["data default", "prepare local", "run local", "close local"]);
       const staged = world.store("local").objects;
-      assert.deepEqual([...staged.keys()].sort(), ["data/titanic_test.csv", "data/titanic_train.csv"]);
       const { TrainDataSha256, TestDataSha256, SourceCommit, ...overrides } = world.requests[0]!.request.parameters;
       assert.deepEqual(overrides, { MaxDepth: "4" }, "overrides only, normalised");
-      assert.equal(TrainDataSha256, staged.get("data/titanic_train.csv")!.sha256, "lineage: the staged data's hashes and the commit");
-      assert.equal(TestDataSha256, staged.get("data/titanic_test.csv")!.sha256);
+      assert.deepEqual([...staged.keys()].sort(), [`data/${TestDataSha256}/titanic_test.csv`, `data/${TrainDataSha256}/titanic_train.csv`].sort(), "content-addressed keys");
+      assert.equal(TrainDataSha256, staged.get(`data/${TrainDataSha256}/titanic_train.csv`)!.sha256, "lineage: the staged data's hashes and the commit");
+      assert.equal(TestDataSha256, staged.get(`data/${TestDataSha256}/titanic_test.csv`)!.sha256);
       assert.equal(SourceCommit, "0123456789abcdef0123456789abcdef01234567");
       const summary = JSON.parse(fs.readFileSync(summaryFile, "utf8")) as RunSummary;
       assert.equal(summary.status, "Succeeded");
@@ -160,7 +160,10 @@ describe("cli", () => {
         "up staging",
         "run pipeline-staging",
       ]);
-      assert.deepEqual([...world.store("bucket-dev").objects.keys()].sort(), ["data/titanic_test.csv", "data/titanic_train.csv"]);
+      assert.deepEqual(
+        [...world.store("bucket-dev").objects.keys()].map((k) => k.replace(/^data\/[0-9a-f]{64}\//, "data/<sha256>/")).sort(),
+        ["data/<sha256>/titanic_test.csv", "data/<sha256>/titanic_train.csv"],
+      );
       assert.equal(world.requests[0]!.request.displayName, "dev-0123456789ab");
     });
 

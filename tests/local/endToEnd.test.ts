@@ -1,14 +1,15 @@
 /**
  * The real pipeline (titanicPipeline compiled exactly as for AWS) on data/titanic/train.csv: runs,
- * registry, the quality gate, a run killed mid-step and two runs at once.
+ * registry, the quality gate, a run killed mid-step and two runs at once with different data.
  */
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError } from "../../automation/core/errors";
 import type { RunOutcome } from "../../automation/core/run";
-import { stageData } from "../../automation/data/stage";
+import { stageData, stagedDataParameters } from "../../automation/data/stage";
 import { prepareLocal, readDataSource, type LocalTarget } from "../../automation/local";
 import { openDatabase } from "../../automation/local/store";
 import { requireTitanicCsv } from "../harness/titanicData";
@@ -32,10 +33,15 @@ describe("local target end to end (data/titanic/train.csv)", function () {
     if (home) fs.rmSync(home, { recursive: true, force: true });
   });
 
+  /** The hashes of the data staged last: the pipeline reads data/<sha256>/<file>, so every run needs them. */
+  let dataParameters: Record<string, string> = {};
   const stage = async (t: LocalTarget = target) => {
     const data = await readDataSource(undefined, { repoRoot: REPO_ROOT, log: () => {} });
-    return stageData(t.objectStore, data.csv, { source: data.source, target: "Survived", trainFile: "titanic_train.csv", testFile: "titanic_test.csv", log: () => {} });
+    const staged = await stageData(t.objectStore, data.csv, { source: data.source, target: "Survived", trainFile: "titanic_train.csv", testFile: "titanic_test.csv", log: () => {} });
+    dataParameters = { ...stagedDataParameters(staged) };
+    return staged;
   };
+  const runRequest = (parameters: Record<string, string> = {}) => request({ parameters: { ...dataParameters, ...parameters } }).request;
   const versions = async () => (await target.registry.list()).map((v) => v.version).sort((a, b) => a - b);
 
   it("prepares the compiled definition and deploys the code under the same keys as on AWS", async () => {
@@ -53,7 +59,7 @@ describe("local target end to end (data/titanic/train.csv)", function () {
   it("two runs register versions 1 and 2 with metrics", async () => {
     const staged = await stage();
     assert.equal(staged.train.rows + staged.test.rows, 891);
-    const first = await target.run(request().request);
+    const first = await target.run(runRequest());
     assert.equal(first.execution.status, "Succeeded", first.execution.failureReason ?? "");
     assert.deepEqual(first.execution.steps.map((s) => s.name), ["TrainModel", "EvaluateModel", "CheckAccuracy", "RegisterModel"]);
     assert.equal(first.model?.version, 1);
@@ -63,7 +69,7 @@ describe("local target end to end (data/titanic/train.csv)", function () {
       assert.ok(typeof value === "number" && value > 0.5 && value <= 1, `${metric} = ${value}`);
     }
     assert.equal((await stage()).train.uploaded, false, "staging unchanged data uploads nothing");
-    const second = await target.run(request().request);
+    const second = await target.run(runRequest());
     assert.equal(second.model?.version, 2);
     assert.deepEqual(await versions(), [1, 2]);
     const detail = await target.registry.describe(2);
@@ -92,7 +98,7 @@ describe("local target end to end (data/titanic/train.csv)", function () {
   });
 
   it("AccuracyThreshold=0.99 fails the execution at the gate and registers nothing", async () => {
-    const outcome = await target.run(request({ parameters: { AccuracyThreshold: "0.99" } }).request);
+    const outcome = await target.run(runRequest({ AccuracyThreshold: "0.99" }));
     assert.equal(outcome.execution.status, "Failed");
     assert.equal(outcome.model, null);
     assert.deepEqual(outcome.execution.steps.map((s) => [s.name, s.status]).slice(-2), [["CheckAccuracy", "Succeeded"], ["AccuracyBelowThreshold", "Failed"]]);
@@ -127,16 +133,19 @@ describe("local target end to end (data/titanic/train.csv)", function () {
       assert.ok(recoveryLog.some((l) => l.includes(`marked execution ${killed.id} Failed`)));
       await waitFor(() => (alive(trainingPid) ? undefined : true), 5000);
       assert.deepEqual(await versions(), before, "no version was registered");
-      const after = await next.run(request().request);
+      const after = await next.run(runRequest());
       assert.equal(after.model?.version, before.length + 1, "the next run gets the next version");
     } finally {
       next.close();
     }
   });
 
-  it("two runs at once (two processes) both succeed with distinct versions", async () => {
+  it("two runs at once (two processes) with different data: distinct versions, each trained and evaluated on its own rows", async () => {
     const before = await versions();
-    const [a, b] = [spawnRun(home), spawnRun(home)];
+    // The second run's data: the first 600 passengers only, so both staged files differ from the first run's.
+    const subset = path.join(home, "first-600.csv");
+    fs.writeFileSync(subset, fs.readFileSync(requireTitanicCsv(), "utf8").split(/\r?\n/).slice(0, 601).join("\n") + "\n");
+    const [a, b] = [spawnRun(home), spawnRun(home, {}, subset)];
     const outcomes = await Promise.all([a.outcome, b.outcome]);
     assert.deepEqual(outcomes.map((o) => o.execution.status), ["Succeeded", "Succeeded"]);
     assert.notEqual(outcomes[0]!.execution.arn, outcomes[1]!.execution.arn);
@@ -144,6 +153,22 @@ describe("local target end to end (data/titanic/train.csv)", function () {
     const top = Math.max(...before);
     assert.deepEqual(got, [top + 1, top + 2]);
     assert.deepEqual(await versions(), [...before, top + 1, top + 2]);
+    // What each version records is what its steps read: the URIs resolved from its own hash parameters
+    // hold exactly the content of the recorded hash (with fixed keys, one run would read the other's rows).
+    const recorded = [];
+    for (const outcome of outcomes) {
+      const { metadata } = await target.registry.describe(outcome.model!.version);
+      for (const file of ["train", "test"]) {
+        const uri = metadata[`${file}-data`]!;
+        const sha256 = metadata[`${file}-data-sha256`]!;
+        assert.equal(uri, `s3://local/data/${sha256}/titanic_${file}.csv`);
+        const content = fs.readFileSync(path.join(home, "objects", uri.slice("s3://".length)));
+        assert.equal(createHash("sha256").update(content).digest("hex"), sha256, `${uri} holds the recorded content`);
+      }
+      recorded.push([metadata["train-data-sha256"], metadata["test-data-sha256"]]);
+    }
+    assert.notEqual(recorded[0]![0], recorded[1]![0], "different training data");
+    assert.notEqual(recorded[0]![1], recorded[1]![1], "different test data");
   });
 });
 
@@ -153,8 +178,8 @@ interface ChildRun {
   readonly outcome: Promise<RunOutcome>;
 }
 
-function spawnRun(home: string, parameters: Record<string, string> = {}): ChildRun {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "runChild.ts"), home, JSON.stringify(parameters)], {
+function spawnRun(home: string, parameters: Record<string, string> = {}, dataFile?: string): ChildRun {
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "runChild.ts"), home, JSON.stringify(parameters), ...(dataFile ? [dataFile] : [])], {
     cwd: REPO_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -86,11 +86,11 @@ describe("the Titanic pipeline definition", () => {
     assert.equal(china.train.Arguments.HyperParameters!.sagemaker_region, '"cn-north-1"');
   });
 
-  it("reads the train channel from s3://<bucket>/data/<TrainFile> and writes models under artifacts/", () => {
+  it("reads the train channel from the content-addressed s3://<bucket>/data/<TrainDataSha256>/<TrainFile> and writes models under artifacts/", () => {
     const [channel] = train.Arguments.InputDataConfig!;
     assert.equal(channel!.ChannelName, "train");
     assert.equal(channel!.ContentType, "text/csv");
-    assert.deepEqual(channel!.DataSource!.S3DataSource!.S3Uri, { "Std:Join": { On: "", Values: ["s3://test-bucket/data/", get("TrainFile")] } });
+    assert.deepEqual(channel!.DataSource!.S3DataSource!.S3Uri, { "Std:Join": { On: "", Values: ["s3://test-bucket/data/", get("TrainDataSha256"), "/", get("TrainFile")] } });
     assert.equal(train.Arguments.OutputDataConfig!.S3OutputPath, "s3://test-bucket/artifacts/models");
   });
 
@@ -118,6 +118,7 @@ describe("the Titanic pipeline definition", () => {
     const inputs = evaluate.Arguments.ProcessingInputs!;
     assert.deepEqual(inputs.map((i) => i.InputName), ["model", "test", "code"]);
     assert.deepEqual(inputs[0]!.S3Input!.S3Uri, { Get: "Steps.TrainModel.ModelArtifacts.S3ModelArtifacts" });
+    assert.deepEqual(inputs[1]!.S3Input!.S3Uri, { "Std:Join": { On: "", Values: ["s3://test-bucket/data/", get("TestDataSha256"), "/", get("TestFile")] } });
     assert.equal(inputs[2]!.S3Input!.S3Uri, `s3://test-bucket/code/${code}/src/`);
     const args = evaluate.Arguments.AppSpecification!.ContainerArguments!;
     assert.deepEqual(args.slice(0, 2), ["--input-model", "/opt/ml/processing/model"]);
@@ -166,7 +167,8 @@ describe("the Titanic pipeline definition", () => {
     assert.deepEqual(metadata["param:MaxDepth"], str("MaxDepth"));
     assert.deepEqual(metadata["param:Objective"], get("Objective"));
     assert.deepEqual(metadata["train-data-sha256"], get("TrainDataSha256"));
-    assert.deepEqual(metadata["test-data"], { "Std:Join": { On: "", Values: ["s3://test-bucket/data/", get("TestFile")] } });
+    assert.deepEqual(metadata["train-data"], { "Std:Join": { On: "", Values: ["s3://test-bucket/data/", get("TrainDataSha256"), "/", get("TrainFile")] } });
+    assert.deepEqual(metadata["test-data"], { "Std:Join": { On: "", Values: ["s3://test-bucket/data/", get("TestDataSha256"), "/", get("TestFile")] } });
     assert.equal(metadata["input-schema"], `s3://test-bucket/code/${code}/src/input_schema.json`);
     assert.match(metadata["input-columns"] as string, /^PassengerId:integer Pclass:integer:required Name:string Sex:string:required /);
     assert.equal(metadata["output-fields"], "probability:number label:integer");

@@ -14,7 +14,7 @@ import { summaryStatus, type DeployReport, type EnvironmentReport, type RunSumma
 import type { Log, ProgressSink, RunOutcome, RunRequest } from "../../core/run";
 import type { DataSource } from "../../data/source";
 import { splitCsv } from "../../data/split";
-import { stageData, type StageResult } from "../../data/stage";
+import { stageData, stagedDataParameters, type StageResult } from "../../data/stage";
 import { pipelineFacts, type Deployment, type Environment, type EnvironmentPipeline } from "../../environment";
 
 export interface UpOptions {
@@ -150,10 +150,15 @@ async function stage(store: Parameters<typeof stageData>[0], data: DataSource, p
   });
 }
 
-/** What the registered version records about its data and code (unless given explicitly). */
+/**
+ * What the registered version records about its data and code. The data hashes are always the staged
+ * ones: the pipeline reads data/<TrainDataSha256>/<TrainFile> (content-addressed staging), so they
+ * name the rows it trains on; the commit only unless given explicitly.
+ */
 function lineageParameters(plan: Planned, deps: UpDeps, staged: StageResult): Record<string, string> {
-  const lineage: Record<string, string> = { TrainDataSha256: staged.train.sha256, TestDataSha256: staged.test.sha256, SourceCommit: deps.commit };
-  return Object.fromEntries(Object.entries(lineage).filter(([name]) => plan.declared.has(name) && !(name in plan.parameters)));
+  const data: Record<string, string> = { ...stagedDataParameters(staged) };
+  const commit: Record<string, string> = "SourceCommit" in plan.parameters ? {} : { SourceCommit: deps.commit };
+  return Object.fromEntries(Object.entries({ ...commit, ...data }).filter(([name]) => plan.declared.has(name)));
 }
 
 function runRequest(plan: Planned, options: UpOptions, deps: UpDeps, pipeline: string, staged: StageResult): RunRequest {
