@@ -8,6 +8,7 @@ import { createAwsTarget, type AwsTargetOptions, type ClosableAwsTarget } from "
 import { EXIT } from "./core/errors";
 import { currentCommit } from "./core/identity";
 import { createTerminal } from "./core/progress";
+import { signalEscalation } from "./core/signals";
 import { titanicPublicCopy } from "./data/download";
 import { callerDirectory, readDataSource } from "./data/source";
 import { pulumiStacks } from "./deploy/stack";
@@ -24,25 +25,22 @@ const stderr = terminal.log;
 const interrupt = new AbortController();
 const cancelDeploy = new AbortController();
 const forceStop = new AbortController();
-let signals = 0;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    signals += 1;
-    if (signals === 1) {
-      stderr(`${signal}: stopping the execution and cleaning up (press Ctrl-C again to stop waiting)…`);
-      interrupt.abort();
-      // A terminal's Ctrl-C also reaches the Pulumi CLI (same process group), which then cancels its
-      // update gracefully by itself; a second interrupt from us would make it quit at once and leave the
-      // stack locked. Anything else (SIGTERM from CI, a kill) is forwarded through the Automation API.
-      if (!(signal === "SIGINT" && process.stdin.isTTY)) cancelDeploy.abort();
-    } else if (signals === 2) {
-      stderr(`${signal}: no longer waiting for the execution to stop (once more to exit immediately)`);
-      forceStop.abort();
-    } else {
-      process.exit(EXIT.interrupted);
-    }
-  });
-}
+const signals = signalEscalation({
+  stop(signal) {
+    stderr(`${signal}: stopping the execution and cleaning up (press Ctrl-C again to stop waiting)…`);
+    interrupt.abort();
+    // A terminal's Ctrl-C also reaches the Pulumi CLI (same process group), which then cancels its
+    // update gracefully by itself; a second interrupt from us would make it quit at once and leave the
+    // stack locked. Anything else (SIGTERM from CI, a kill) is forwarded through the Automation API.
+    if (!(signal === "SIGINT" && process.stdin.isTTY)) cancelDeploy.abort();
+  },
+  force(signal) {
+    stderr(`${signal}: no longer waiting for the execution to stop (once more to exit immediately)`);
+    forceStop.abort();
+  },
+  exit: () => process.exit(EXIT.interrupted),
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => signals.handle(signal));
 // Whatever ends the process, no training or evaluation script outlives it.
 process.on("exit", () => killRunningScripts());
 
@@ -86,7 +84,7 @@ main(process.argv.slice(2), {
   now: Date.now,
 })
   .then((code) => {
-    process.exitCode = signals > 0 && code === EXIT.ok ? EXIT.interrupted : code;
+    process.exitCode = signals.count > 0 && code === EXIT.ok ? EXIT.interrupted : code;
   })
   .catch((error: Error) => {
     stderr(`error: ${error.stack ?? error.message}`);
