@@ -9,6 +9,7 @@ import { EXIT } from "./core/errors";
 import { currentCommit } from "./core/identity";
 import { createTerminal } from "./core/progress";
 import { signalEscalation } from "./core/signals";
+import { nodeSupportNote } from "./aws/nodeSupport";
 import { titanicPublicCopy } from "./data/download";
 import { callerDirectory, readDataSource } from "./data/source";
 import { pulumiStacks } from "./deploy/stack";
@@ -50,6 +51,7 @@ const awsTarget = (options: AwsTargetOptions): ClosableAwsTarget => {
   const key = JSON.stringify([options.region ?? "", options.deployRoleArn ?? "", options.accountId ?? ""]);
   let target = awsTargets.get(key);
   if (!target) {
+    if (awsTargets.size === 0) nodeSupportNote(process.versions.node, process.env, stderr);
     target = createAwsTarget({ ...options, forceStop: forceStop.signal, log: stderr });
     awsTargets.set(key, target);
   }
