@@ -48,7 +48,7 @@ export async function ensurePythonEnv(options: PythonEnvOptions): Promise<string
   const stamp = path.join(venv, ".ml-pipeline-requirements.json");
   const stampValue = JSON.stringify(Object.fromEntries(wanted.map((f) => [path.basename(f), sha256(f)])));
   const ready = () => fs.existsSync(python) && fs.existsSync(stamp) && stampCovers(fs.readFileSync(stamp, "utf8"), stampValue);
-  if (ready()) return python;
+  if (ready()) return checkedInstall(python, wanted, options.repoRoot);
 
   // Two first runs at once must not build into the same venv: one builds, the other waits for it.
   const release = await lockVenv(`${venv}.lock`, options.log);
@@ -76,6 +76,42 @@ async function buildVenv(venv: string, python: string, wanted: readonly string[]
     ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off", ...wanted.flatMap((f) => ["-r", f])],
     options.log,
     "pip install failed (see the lines above); check the network access to PyPI",
+  );
+}
+
+/** Reads each pin's installed version (no imports: ~50 ms); prints the pins that are missing or differ. */
+const PIN_CHECK = `
+import importlib.metadata as md, json, re, sys
+problems = []
+for file in sys.argv[1:]:
+    for line in open(file):
+        m = re.match(r"\\s*([A-Za-z0-9_.-]+)==([^\\s#;]+)", line)
+        if not m:
+            continue
+        try:
+            have = md.version(m.group(1))
+        except md.PackageNotFoundError:
+            have = None
+        if have != m.group(2):
+            problems.append([m.group(1), m.group(2), have])
+print(json.dumps(problems))
+`;
+
+/**
+ * A venv built before can lose or change a package (a manual pip uninstall, another tool): say so now,
+ * with the fix, rather than fail inside a training step.
+ */
+export function checkedInstall(python: string, requirements: readonly string[], repoRoot: string): string {
+  const probe = spawnSync(python, ["-c", PIN_CHECK, ...requirements], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0) {
+    throw new PythonEnvError(`${python} cannot run (${(probe.error?.message ?? probe.stderr).trim().split("\n").pop()}): delete ${path.dirname(path.dirname(python))} and retry to rebuild it`);
+  }
+  const problems = JSON.parse(probe.stdout) as [string, string, string | null][];
+  if (problems.length === 0) return python;
+  const venv = path.relative(repoRoot, path.dirname(path.dirname(python))) || path.dirname(path.dirname(python));
+  throw new PythonEnvError(
+    `${venv} does not have the pinned packages: ${problems.map(([name, want, have]) => `${name} ${have ? `${have} (wanted ${want})` : `missing (wanted ${want})`}`).join(", ")}; ` +
+      `rebuild it (rm -rf ${venv}, then run again) or install them (${venv}/bin/python -m pip install ${requirements.map((f) => `-r ${path.relative(repoRoot, f)}`).join(" ")})`,
   );
 }
 

@@ -5,7 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { UsageError } from "../../../automation/core/errors";
 import { ensurePythonEnv, findBasePython, lockVenv, PythonEnvError } from "../../../automation/local/python";
-import { REPO_ROOT } from "../helpers";
+import { checkedInstall } from "../../../automation/local/python/pythonEnv";
+import { REPO_ROOT, testPython } from "../helpers";
 
 describe("python environment", function () {
   let dir: string;
@@ -67,6 +68,22 @@ describe("python environment", function () {
     await assert.rejects(
       ensurePythonEnv({ repoRoot: REPO_ROOT, python: "/nonexistent/python3", log: () => {} }),
       (e: unknown) => e instanceof PythonEnvError && /PYTHON=\/nonexistent\/python3 cannot import xgboost, pandas and numpy/.test(e.message),
+    );
+  });
+
+  it("a built venv that lost or changed a pinned package is refused up front, naming each and the fix", () => {
+    const python = testPython();
+    assert.equal(checkedInstall(python, [path.join(REPO_ROOT, "training", "requirements.txt")], REPO_ROOT), python, "the real venv has every runtime pin");
+    const pins = path.join(dir, "requirements.txt");
+    fs.writeFileSync(pins, "# comment\nnumpy==0.0.1  # wrong version\nno-such-package-xyz==1.0\n");
+    assert.throws(
+      () => checkedInstall(python, [pins], REPO_ROOT),
+      (e: unknown) =>
+        e instanceof PythonEnvError &&
+        e instanceof UsageError &&
+        /numpy \S+ \(wanted 0\.0\.1\)/.test(e.message) &&
+        /no-such-package-xyz missing \(wanted 1\.0\)/.test(e.message) &&
+        /rebuild it \(rm -rf .*\) or install them \(.*pip install -r /.test(e.message),
     );
   });
 });
