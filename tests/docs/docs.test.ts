@@ -6,20 +6,20 @@
  * and the README stays short.
  */
 import { strict as assert } from "node:assert";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { main } from "../../automation/cli/main";
+import { World } from "../cli/fakes";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** The CLI's entry point, run exactly as `npm run automate` runs it. */
-const ENTRY = path.join("automation", "automate.ts");
 const README = path.join(REPO_ROOT, "README.md");
 const DOCS = path.join(REPO_ROOT, "docs");
 const CLI_DOC = path.join(DOCS, "cli.md");
 const MAX_README_LINES = 160;
 /** Help processes at once: each is CPU-bound (ts-node transpiles the CLI's modules), so one per core. */
-const HELP_CONCURRENCY = Math.max(2, os.availableParallelism());
+const HELP_CONCURRENCY = 4;
 /** Flags every command has; documented once for the whole CLI. */
 const GLOBAL_FLAGS: ReadonlySet<string> = new Set(["--help", "-h"]);
 
@@ -258,26 +258,22 @@ function parseHelp(text: string): { commands: string[]; flags: string[] } {
   return { commands, flags };
 }
 
-/** `node -r ts-node/register/transpile-only automation/automate.ts <path> --help`, as `npm run automate` runs it. */
-function helpText(commandPath: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", ENTRY, ...commandPath, "--help"], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const command = ["automate", ...commandPath, "--help"].join(" ");
-      if (code !== 0) reject(new Error(`${command} exited ${code}:\n${stderr}${stdout}`));
-      else if (!stdout.includes("Usage:")) reject(new Error(`${command} printed no usage:\n${stdout}${stderr}`));
-      else resolve(stdout);
-    });
-  });
+/**
+ * `npm run automate -- <path> --help`, through the CLI's own `main` (what automate.ts runs) in this
+ * process: the same commander program and text, without starting a Node process per page.
+ */
+async function helpText(commandPath: readonly string[]): Promise<string> {
+  const world = new World();
+  try {
+    const code = await main([...commandPath, "--help"], world.deps());
+    const stdout = world.stdout.join("");
+    const command = ["automate", ...commandPath, "--help"].join(" ");
+    if (code !== 0) throw new Error(`${command} exited ${code}:\n${world.stderr.join("\n")}${stdout}`);
+    if (!stdout.includes("Usage:")) throw new Error(`${command} printed no usage:\n${stdout}${world.stderr.join("\n")}`);
+    return stdout;
+  } finally {
+    world.cleanup();
+  }
 }
 
 /** Guards against a help format the parser misreads: the CLI is two levels deep and has about a dozen commands. */
@@ -359,7 +355,7 @@ describe("docs: the CLI reference covers the real CLI", function () {
   let cliDoc = "";
 
   before(async function () {
-    this.timeout(240_000);
+    this.timeout(60_000);
     cliDoc = fs.readFileSync(CLI_DOC, "utf8");
     pages = await crawlHelp(HELP_CONCURRENCY);
   });
