@@ -77,6 +77,7 @@ export function createPlatform(config: StackConfig): PlatformOutputs {
       noncurrentVersionExpirationDays: config.bucket.noncurrentVersionExpirationDays,
       abortIncompleteMultipartUploadDays: config.bucket.abortIncompleteMultipartUploadDays,
       corsAllowedOrigins: config.bucket.corsAllowedOrigins,
+      stagedDataExpirationDays: config.bucket.stagedDataExpirationDays,
       readWriteRoleArns: [executionRole.roleArn],
       tags,
     },

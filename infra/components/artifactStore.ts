@@ -13,6 +13,8 @@ export interface ArtifactStoreArgs {
   readonly noncurrentVersionExpirationDays: pulumi.Input<number>;
   /** Days before an incomplete multipart upload is aborted. */
   readonly abortIncompleteMultipartUploadDays: pulumi.Input<number>;
+  /** Days before staged data (`data/<sha256>/...`) expires; a later run that needs it stages it again. */
+  readonly stagedDataExpirationDays: pulumi.Input<number>;
   /** Origins of the CORS rule SageMaker Studio needs; an empty list means no CORS configuration. */
   readonly corsAllowedOrigins: readonly string[];
   /** Roles granted object read/write by the bucket policy (the SageMaker execution role). */
@@ -23,7 +25,7 @@ export interface ArtifactStoreArgs {
 /**
  * The S3 bucket for data, code, models and metrics: private (all four public-access blocks, owner-enforced
  * object ownership), encrypted by default, versioned, TLS-only, with lifecycle rules that bound the cost
- * of old versions and abandoned uploads.
+ * of old versions, abandoned uploads, stale checkpoints and old staged data.
  */
 export class ArtifactStore extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
@@ -97,6 +99,21 @@ export class ArtifactStore extends pulumi.ComponentResource {
             status: "Enabled",
             filter: { prefix: "artifacts/checkpoints/" },
             expiration: { days: 7 },
+          },
+          {
+            // Staging is content-addressed (data/<sha256>/<file>), so every distinct data set stays until
+            // it expires; a run that needs it again stages it again (docs/pipeline.md#data-staging).
+            id: "expire-staged-data",
+            status: "Enabled",
+            filter: { prefix: "data/" },
+            expiration: { days: args.stagedDataExpirationDays },
+          },
+          {
+            // Once its non-current version has expired, an expired object's delete marker is removed too.
+            id: "remove-expired-data-delete-markers",
+            status: "Enabled",
+            filter: { prefix: "data/" },
+            expiration: { expiredObjectDeleteMarker: true },
           },
         ],
       },

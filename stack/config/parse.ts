@@ -23,6 +23,7 @@ import {
   OWNER_RULE,
   READER_ACCOUNT_ID_RULE,
   REGION_RULE,
+  STAGED_DATA_EXPIRATION,
 } from "./rules";
 import type { PipelineConfig, StackConfig } from "./types";
 
@@ -62,6 +63,7 @@ export function parseStackConfig(values: Readonly<Record<string, unknown>>, stac
     noncurrentVersionExpirationDays: o.integer("noncurrentVersionExpirationDays", 30, 1, 3650),
     abortIncompleteMultipartUploadDays: o.integer("abortIncompleteMultipartUploadDays", 1, 1, 365),
     corsAllowedOrigins: o.stringList("corsAllowedOrigins", DEFAULT_CORS_ORIGINS, CORS_ORIGIN_RULE),
+    stagedDataExpirationDays: o.integer("stagedDataExpirationDays", STAGED_DATA_EXPIRATION.defaultDays, STAGED_DATA_EXPIRATION.minDays, STAGED_DATA_EXPIRATION.maxDays),
   }));
 
   const registry = r.object(k("registry"), REGISTRY_KEYS, (o) => ({

@@ -71,6 +71,12 @@ export const READER_ACCOUNT_ID_RULE: StringRule = {
   allowed: 'a list of 12-digit AWS account ids, quoted in YAML (e.g. ["123456789012"])',
 };
 
+/**
+ * `bucket.stagedDataExpirationDays`: how long staged data (`data/<sha256>/...`) is kept. At least a week,
+ * so the data outlives the longest run that can read it (a 5-day training job, then its evaluation).
+ */
+export const STAGED_DATA_EXPIRATION = { defaultDays: 30, minDays: 7, maxDays: 3650 } as const;
+
 export const CACHE_EXPIRE_AFTER_RULE: StringRule = {
   fallback: "P30D",
   check: (v) => ISO_DURATION.test(v),

@@ -13,6 +13,8 @@ export interface BucketConfig {
   readonly abortIncompleteMultipartUploadDays: number;
   /** Origins allowed by the bucket's CORS rule (SageMaker Studio's browser uploads and downloads). */
   readonly corsAllowedOrigins: readonly string[];
+  /** Days after which staged data (`data/<sha256>/...`, content-addressed) expires; re-staged on the next run that needs it. */
+  readonly stagedDataExpirationDays: number;
 }
 
 export interface RegistryConfig {

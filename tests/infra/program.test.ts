@@ -84,7 +84,7 @@ for (const stack of ["dev", "staging", "prod"]) {
       assert.deepEqual(run.one(T.versioning).inputs.versioningConfiguration, { status: "Enabled" });
     });
 
-    it("expires non-current versions after the configured days and aborts stale uploads", () => {
+    it("expires non-current versions and staged data after the configured days and aborts stale uploads", () => {
       const rules = run.one(T.lifecycle).inputs.rules as Record<string, unknown>[];
       const byId = Object.fromEntries(rules.map((r) => [r.id, r]));
       assert.deepEqual(byId["expire-noncurrent-versions"]!.noncurrentVersionExpiration, { noncurrentDays: config.bucket.noncurrentVersionExpirationDays });
@@ -93,6 +93,10 @@ for (const stack of ["dev", "staging", "prod"]) {
       });
       assert.deepEqual(byId["expire-stale-checkpoints"]!.filter, { prefix: "artifacts/checkpoints/" });
       assert.deepEqual(byId["expire-stale-checkpoints"]!.expiration, { days: 7 });
+      assert.deepEqual(byId["expire-staged-data"]!.filter, { prefix: "data/" });
+      assert.deepEqual(byId["expire-staged-data"]!.expiration, { days: config.bucket.stagedDataExpirationDays });
+      assert.deepEqual(byId["remove-expired-data-delete-markers"]!.filter, { prefix: "data/" });
+      assert.deepEqual(byId["remove-expired-data-delete-markers"]!.expiration, { expiredObjectDeleteMarker: true });
       for (const r of rules) assert.equal(r.status, "Enabled");
     });
 

@@ -29,6 +29,7 @@ describe("stack configuration", () => {
       noncurrentVersionExpirationDays: 30,
       abortIncompleteMultipartUploadDays: 1,
       corsAllowedOrigins: ["https://*.sagemaker.aws"],
+      stagedDataExpirationDays: 30,
     });
     assert.equal(config.registry.protect, false);
     assert.equal(config.pipeline.trainingInstanceType, "ml.m5.large");
@@ -88,6 +89,8 @@ describe("stack configuration", () => {
       { name: "bucket not a map", values: { ...VALID, "ml-pipeline:bucket": "yes" }, key: "ml-pipeline:bucket", allowed: /map/ },
       { name: "forceDestroy not boolean", values: { ...VALID, "ml-pipeline:bucket": { forceDestroy: "sure" } }, key: "ml-pipeline:bucket.forceDestroy", allowed: /true or false/ },
       { name: "retention of zero days", values: { ...VALID, "ml-pipeline:bucket": { noncurrentVersionExpirationDays: 0 } }, key: "ml-pipeline:bucket.noncurrentVersionExpirationDays", allowed: /from 1 to 3650/ },
+      { name: "staged data kept less than a week", values: { ...VALID, "ml-pipeline:bucket": { stagedDataExpirationDays: 6 } }, key: "ml-pipeline:bucket.stagedDataExpirationDays", allowed: /from 7 to 3650/ },
+      { name: "fractional staged data expiry", values: { ...VALID, "ml-pipeline:bucket": { stagedDataExpirationDays: 7.5 } }, key: "ml-pipeline:bucket.stagedDataExpirationDays", allowed: /integer/ },
       { name: "fractional retention", values: { ...VALID, "ml-pipeline:bucket": { noncurrentVersionExpirationDays: 1.5 } }, key: "ml-pipeline:bucket.noncurrentVersionExpirationDays", allowed: /integer/ },
       { name: "KMS alias instead of key", values: { ...VALID, "ml-pipeline:bucket": { kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/mine" } }, key: "ml-pipeline:bucket.kmsKeyArn", allowed: /not an alias/ },
       { name: "KMS key in another region", values: { ...VALID, "ml-pipeline:bucket": { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/abcd-1234" } }, key: "ml-pipeline:bucket.kmsKeyArn", allowed: /same-region/ },
