@@ -9,7 +9,9 @@ import {
   DescribePipelineCommand,
   DescribePipelineExecutionCommand,
   ListModelPackagesCommand,
+  ListPipelineExecutionsCommand,
   ListPipelineExecutionStepsCommand,
+  ListPipelineParametersForExecutionCommand,
   StartPipelineExecutionCommand,
   StopPipelineExecutionCommand,
   UpdateModelPackageCommand,
@@ -24,8 +26,12 @@ import {
   type DescribePipelineResponse,
   type ListModelPackagesInput,
   type ListModelPackagesOutput,
+  type ListPipelineExecutionsRequest,
+  type ListPipelineExecutionsResponse,
   type ListPipelineExecutionStepsRequest,
   type ListPipelineExecutionStepsResponse,
+  type ListPipelineParametersForExecutionRequest,
+  type ListPipelineParametersForExecutionResponse,
   type SageMakerClient,
   type StartPipelineExecutionRequest,
   type StartPipelineExecutionResponse,
@@ -45,6 +51,8 @@ export interface SageMakerApi {
   describePipelineExecution(input: DescribePipelineExecutionRequest, options?: CallOptions): Promise<DescribePipelineExecutionResponse>;
   listPipelineExecutionSteps(input: ListPipelineExecutionStepsRequest, options?: CallOptions): Promise<ListPipelineExecutionStepsResponse>;
   stopPipelineExecution(input: StopPipelineExecutionRequest): Promise<StopPipelineExecutionResponse>;
+  listPipelineExecutions(input: ListPipelineExecutionsRequest): Promise<ListPipelineExecutionsResponse>;
+  listPipelineParametersForExecution(input: ListPipelineParametersForExecutionRequest): Promise<ListPipelineParametersForExecutionResponse>;
   describePipeline(input: DescribePipelineRequest): Promise<DescribePipelineResponse>;
   describeModelPackage(input: DescribeModelPackageInput): Promise<DescribeModelPackageOutput>;
   describeModelPackageGroup(input: DescribeModelPackageGroupInput): Promise<DescribeModelPackageGroupOutput>;
@@ -59,6 +67,8 @@ export function sageMakerApi(client: SageMakerClient): SageMakerApi {
     describePipelineExecution: (input, options) => client.send(new DescribePipelineExecutionCommand(input), options ?? {}),
     listPipelineExecutionSteps: (input, options) => client.send(new ListPipelineExecutionStepsCommand(input), options ?? {}),
     stopPipelineExecution: (input) => client.send(new StopPipelineExecutionCommand(input)),
+    listPipelineExecutions: (input) => client.send(new ListPipelineExecutionsCommand(input)),
+    listPipelineParametersForExecution: (input) => client.send(new ListPipelineParametersForExecutionCommand(input)),
     describePipeline: (input) => client.send(new DescribePipelineCommand(input)),
     describeModelPackage: (input) => client.send(new DescribeModelPackageCommand(input)),
     describeModelPackageGroup: (input) => client.send(new DescribeModelPackageGroupCommand(input)),

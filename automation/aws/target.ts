@@ -18,6 +18,7 @@ import type { StepTypes } from "./pipelineSteps";
 import { SageMakerRegistry } from "./registry";
 import { s3Api, type S3Api } from "./s3Api";
 import { S3ObjectStore } from "./s3ObjectStore";
+import { latestStagedData, type StagedData } from "./stagedData";
 import { sageMakerApi, type SageMakerApi } from "./sagemakerApi";
 
 /** AWS access for one environment (or for `--pipeline`/`--group` with no stack). */
@@ -28,6 +29,8 @@ export interface AwsTarget {
   /** A deployed pipeline's parameters and definition hash (DescribePipeline); a missing one is a UsageError. */
   pipeline(pipelineName: string): Promise<{ readonly declarations: ParameterDeclaration[]; readonly definitionSha256: string }>;
   run(pipelineName: string, request: RunRequest): Promise<RunOutcome>;
+  /** The data hashes of the pipeline's newest execution that ran with staged data (for `run --pipeline`); undefined when none did. */
+  stagedData(pipelineName: string): Promise<StagedData | undefined>;
   registry(groupName: string): RegistryClient;
   /** Whether a bucket still holds objects (any version); false when it does not exist. */
   bucketHoldsObjects(bucket: string): Promise<boolean>;
@@ -135,6 +138,10 @@ export function createAwsTarget(settings: AwsTargetSettings = {}): ClosableAwsTa
       const deployed = await describeDeployedPipeline(sagemaker, pipelineName, clients.region);
       stepTypes.set(pipelineName, deployed.stepTypes);
       return { declarations: deployed.declarations, definitionSha256: deployed.definitionSha256 };
+    },
+
+    async stagedData(pipelineName: string) {
+      return latestStagedData((await apis()).sagemaker, pipelineName);
     },
 
     async run(pipelineName, request) {

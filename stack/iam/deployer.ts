@@ -134,11 +134,19 @@ export const ROLE_ACTIONS: readonly string[] = [
   "iam:UpdateRoleDescription",
 ];
 
-/** Driver: start an execution of the pipeline (and read the pipeline for `run --pipeline`). */
-export const PIPELINE_RUN_ACTIONS: readonly string[] = ["sagemaker:DescribePipeline", "sagemaker:StartPipelineExecution"];
+/**
+ * Driver: start an execution of the pipeline (and, for `run --pipeline`, read the pipeline and list its
+ * executions to find the data the latest one staged).
+ */
+export const PIPELINE_RUN_ACTIONS: readonly string[] = ["sagemaker:DescribePipeline", "sagemaker:ListPipelineExecutions", "sagemaker:StartPipelineExecution"];
 
-/** Driver: watch, report and stop executions (ARN `pipeline/<name>/execution/<id>`). */
-export const EXECUTION_ACTIONS: readonly string[] = ["sagemaker:DescribePipelineExecution", "sagemaker:ListPipelineExecutionSteps", "sagemaker:StopPipelineExecution"];
+/** Driver: watch, report and stop executions, and read their parameters (ARN `pipeline/<name>/execution/<id>`). */
+export const EXECUTION_ACTIONS: readonly string[] = [
+  "sagemaker:DescribePipelineExecution",
+  "sagemaker:ListPipelineExecutionSteps",
+  "sagemaker:ListPipelineParametersForExecution",
+  "sagemaker:StopPipelineExecution",
+];
 
 /** Driver: the model registry commands (list, describe, approve/reject, delete versions of a dev group). */
 export const REGISTRY_ACTIONS: readonly string[] = [

@@ -110,6 +110,8 @@ export interface FakeSageMakerOptions {
   readonly groups?: string[];
   /** Pipeline name -> definition JSON (DescribePipeline). */
   readonly pipelines?: Record<string, string>;
+  /** Earlier executions, newest first, with the parameters they ran with (ListPipelineExecutions, ListPipelineParametersForExecution). */
+  readonly executions?: { readonly arn: string; readonly parameters: Readonly<Record<string, string>> }[];
 }
 
 export class FakeSageMaker implements SageMakerApi {
@@ -210,6 +212,25 @@ export class FakeSageMaker implements SageMakerApi {
     if (this.status() !== "Executing") throw awsError("ValidationException", 400, "Pipeline execution is not in a stoppable state");
     this.stoppedAt ??= this.options.clock.now();
     return { PipelineExecutionArn: input.PipelineExecutionArn };
+  }
+
+  async listPipelineExecutions(input: { NextToken?: string; MaxResults?: number; SortOrder?: string }) {
+    await this.enter("listPipelineExecutions", input);
+    const all = [...(this.options.executions ?? [])];
+    if (input.SortOrder === "Ascending") all.reverse();
+    const size = Math.min(input.MaxResults ?? 10, this.options.pageSize ?? 100);
+    const from = input.NextToken ? Number(input.NextToken) : 0;
+    return {
+      PipelineExecutionSummaries: all.slice(from, from + size).map((e) => ({ PipelineExecutionArn: e.arn, PipelineExecutionStatus: "Succeeded" as const })),
+      ...(from + size < all.length ? { NextToken: String(from + size) } : {}),
+    };
+  }
+
+  async listPipelineParametersForExecution(input: { PipelineExecutionArn?: string }) {
+    await this.enter("listPipelineParametersForExecution", input);
+    const found = (this.options.executions ?? []).find((e) => e.arn === input.PipelineExecutionArn);
+    if (!found) throw awsError("ResourceNotFound", 400, `Execution ${input.PipelineExecutionArn} does not exist`);
+    return { PipelineParameters: Object.entries(found.parameters).map(([Name, Value]) => ({ Name, Value })) };
   }
 
   async describePipeline(input: { PipelineName?: string }): Promise<DescribePipelineResponse> {

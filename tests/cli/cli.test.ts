@@ -217,14 +217,22 @@ describe("cli", () => {
       ]);
     });
 
-    it("run --pipeline checks parameters against the deployed pipeline, with no stack at all", async () => {
+    it("run --pipeline checks parameters against the deployed pipeline, with no stack at all, on the data of its latest execution", async () => {
       assert.equal(await run("run", "--pipeline", "nightly", "--region", "eu-west-1", "--param", "NumRound=50"), 0);
       assert.ok(world.calls.includes("declarations nightly"));
       assert.ok(!world.calls.some((c) => c.startsWith("open ")));
-      assert.deepEqual(world.requests[0]!.request.parameters, { NumRound: "50" });
+      assert.deepEqual(world.requests[0]!.request.parameters, { NumRound: "50", TrainDataSha256: "a".repeat(64), TestDataSha256: "b".repeat(64) });
+      assert.ok(world.stderr.some((l) => l === `using the data of execution earlier: train sha256 ${"a".repeat(12)}, test sha256 ${"b".repeat(12)}`));
       assert.equal(await run("run", "--pipeline", "nightly", "--param", "Nope=1"), 2);
       assert.equal(await run("run", "--pipeline", "missing"), 2);
       assert.equal(world.requests.length, 1, "neither bad call started anything");
+    });
+
+    it("run --pipeline refuses (exit 2, nothing started) when no execution of the pipeline ran with staged data", async () => {
+      world.withoutStagedData.add("fresh");
+      assert.equal(await run("run", "--pipeline", "fresh"), 2);
+      assert.match(world.stderr.join("\n"), /pipeline fresh reads staged data \(data\/<sha256>\/\.\.\.\) and none of its recent executions ran with any; .*run --env <env>/);
+      assert.ok(!world.calls.includes("run fresh"));
     });
   });
 

@@ -153,6 +153,8 @@ export class World {
   duringUp?: () => void;
   /** Buckets that still hold objects (destroy's precheck). */
   readonly nonEmptyBuckets = new Set<string>();
+  /** Pipelines none of whose executions ran with staged data (run --pipeline refuses them). */
+  readonly withoutStagedData = new Set<string>();
   /** Stacks that do not exist in the backend yet. */
   readonly missingStacks = new Set<string>();
   /** Errors thrown by the AWS target's run or object store, per pipeline/bucket. */
@@ -192,6 +194,12 @@ export class World {
         this.calls.push(`declarations ${pipeline}`);
         if (pipeline === "missing") throw new UsageError("pipeline missing does not exist in us-east-1");
         return { declarations: localDeclarations() as ParameterDeclaration[], definitionSha256: `deployed-${pipeline}` };
+      },
+      stagedData: async (pipeline) => {
+        this.calls.push(`staged-data ${pipeline}`);
+        if (this.withoutStagedData.has(pipeline)) return undefined;
+        const executionArn = `arn:aws:sagemaker:us-east-1:111111111111:pipeline/${pipeline}/execution/earlier`;
+        return { executionArn, parameters: { TrainDataSha256: "a".repeat(64), TestDataSha256: "b".repeat(64) } };
       },
       run: async (pipeline, request) => {
         this.calls.push(`run ${pipeline}`);

@@ -22,6 +22,8 @@ export const OPERATIONS: Readonly<Record<string, Authorization>> = {
   "sagemaker:DescribePipelineExecution": { actions: ["sagemaker:DescribePipelineExecution"], resource: "execution" },
   "sagemaker:ListPipelineExecutionSteps": { actions: ["sagemaker:ListPipelineExecutionSteps"], resource: "execution" },
   "sagemaker:StopPipelineExecution": { actions: ["sagemaker:StopPipelineExecution"], resource: "execution" },
+  "sagemaker:ListPipelineExecutions": { actions: ["sagemaker:ListPipelineExecutions"], resource: "pipeline" },
+  "sagemaker:ListPipelineParametersForExecution": { actions: ["sagemaker:ListPipelineParametersForExecution"], resource: "execution" },
   "sagemaker:ListModelPackages": { actions: ["sagemaker:ListModelPackages"], resource: "group" },
   "sagemaker:DescribeModelPackageGroup": { actions: ["sagemaker:DescribeModelPackageGroup"], resource: "group" },
   "sagemaker:DescribeModelPackage": { actions: ["sagemaker:DescribeModelPackage"], resource: "modelPackage" },

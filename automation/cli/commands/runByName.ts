@@ -1,11 +1,17 @@
-/** `run --pipeline <name> [--region <r>]`: start and wait with plain AWS calls, no Pulumi and no stack config. */
-import type { AwsTargetFactory } from "../../aws/target";
+/**
+ * `run --pipeline <name> [--region <r>]`: start and wait with plain AWS calls, no Pulumi and no stack
+ * config. It cannot stage data (no stack, so no bucket): the execution reads the data of the pipeline's
+ * newest execution that had staged data (docs/cli.md#run).
+ */
+import { DATA_HASH_PARAMETERS } from "../../aws/stagedData";
+import type { AwsTarget, AwsTargetFactory } from "../../aws/target";
 import { UsageError } from "../../core/errors";
 import { parseDuration } from "../../core/duration";
 import { runIdentity } from "../../core/identity";
 import { checkParameters, parseParamFlags } from "../../core/parameters";
 import { summaryStatus, type RunSummary } from "../../core/report";
 import type { Log, ProgressSink } from "../../core/run";
+import type { ParameterDeclaration } from "../../../pipeline/parameters";
 
 export interface RunByNameDeps {
   readonly aws: AwsTargetFactory;
@@ -27,7 +33,8 @@ export async function runByPipelineName(
   const aws = deps.aws(flags.region ? { region: flags.region } : {});
   await aws.verifyCredentials();
   const deployed = await aws.pipeline(pipeline);
-  const parameters = checkParameters(parseParamFlags(flags.param), deployed.declarations);
+  const data = await previousData(aws, pipeline, deployed.declarations, deps.stderr);
+  const parameters = { ...checkParameters(parseParamFlags(flags.param), deployed.declarations), ...data };
   const commit = deps.commit();
   const ciRunId = deps.env.GITHUB_RUN_ID;
   const outcome = await aws.run(pipeline, {
@@ -36,12 +43,12 @@ export async function runByPipelineName(
     signal: deps.signal,
     log: deps.stderr,
     progress: deps.progress(),
-    // The staged data is not known here, so outside CI every run is new; a retried CI job is not.
+    // Outside CI every run is new; a retried CI job is not.
     ...runIdentity({
       pipeline,
       commit,
       parameters,
-      inputs: { definition: deployed.definitionSha256 },
+      inputs: { definition: deployed.definitionSha256, ...(data.TrainDataSha256 ? { train: data.TrainDataSha256, test: data.TestDataSha256 } : {}) },
       ...(ciRunId ? { ciRunId } : {}),
       newExecution: !!flags.rerun || !ciRunId,
       label: "run",
@@ -50,4 +57,24 @@ export async function runByPipelineName(
   });
   const env = { env: pipeline, target: "aws" as const, deploy: null, outputs: { pipelineName: pipeline }, execution: outcome.execution, model: outcome.model };
   return { status: summaryStatus([env], outcome.interruption), environments: [env] };
+}
+
+/**
+ * The pipeline reads data/<TrainDataSha256>/<TrainFile>: an execution started without the hashes would
+ * read data/unknown/, which staging never writes. So reuse those of its newest execution that had them,
+ * or refuse before starting anything.
+ */
+async function previousData(aws: AwsTarget, pipeline: string, declared: readonly ParameterDeclaration[], log: Log): Promise<Record<string, string>> {
+  const names = new Set(declared.map((d) => d.name));
+  if (!DATA_HASH_PARAMETERS.every((name) => names.has(name))) return {};
+  const found = await aws.stagedData(pipeline);
+  if (!found) {
+    throw new UsageError(
+      `pipeline ${pipeline} reads staged data (data/<sha256>/...) and none of its recent executions ran with any; run --pipeline cannot stage data (it knows no bucket): ` +
+        "stage it and run once with `npm run automate -- run --env <env> [--data <csv>]`, then run --pipeline reuses that data",
+    );
+  }
+  const { TrainDataSha256: train, TestDataSha256: test } = found.parameters;
+  log(`using the data of execution ${found.executionArn.split("/").pop()}: train sha256 ${train.slice(0, 12)}, test sha256 ${test.slice(0, 12)}`);
+  return { ...found.parameters };
 }
