@@ -135,7 +135,13 @@ async function downloadDefault(file: string, source: string, options: DataSource
         `  - run again when ${host} can be reached (or set ${TITANIC_URL_ENV} to a mirror serving the same file)`,
     );
   }
-  writeFileAtomically(file, content);
+  try {
+    writeFileAtomically(file, content);
+  } catch (error) {
+    // The download is good: use it for this run, and say why the next run will download again.
+    options.log(`warning: could not keep the download in ${source} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); this run uses it, the next one downloads again`);
+    return content;
+  }
   options.log(`saved ${source}: the pinned public copy of Kaggle's Titanic train.csv (${content.length} bytes, sha256 verified); later runs read it from there`);
   return content;
 }

@@ -141,6 +141,15 @@ describe("--data omitted and data/titanic/train.csv missing: the pinned public c
     assert.deepEqual(server.requests, ["/titanic.csv"], "downloaded once");
   });
 
+  it("uses a good download even when it cannot be kept (read-only checkout), and says so", async () => {
+    fs.mkdirSync(path.join(root, "data"));
+    fs.writeFileSync(path.join(root, "data", "titanic"), "a file where the folder should be");
+    const lines: string[] = [];
+    const source = await readDataSource(undefined, { repoRoot: root, log: (l) => lines.push(l), defaultCopy: copy(`${server.origin}/titanic.csv`) });
+    assert.deepEqual(source.csv, BODY);
+    assert.match(lines.join("\n"), /warning: could not keep the download in \S*train\.csv \(\w+\); this run uses it, the next one downloads again/);
+  });
+
   it("refuses content with another hash: exit 2, naming the ways to provide data", async () => {
     const options = { repoRoot: root, log: () => {}, defaultCopy: { ...copy(`${server.origin}/altered.csv`) } };
     await assert.rejects(readDataSource(undefined, options), waysToProvideData(/sha256 is [0-9a-f]{64}, expected [0-9a-f]{64}/));
