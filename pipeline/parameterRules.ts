@@ -81,7 +81,7 @@ export function parameterRuleProblems(
     if (!rule || text === undefined) continue;
     const typed = typedParameterValue(d, text);
     if (typeof typed === "object" || obeys(rule, typed)) continue;
-    problems.push({ parameters: [d.name], message: `${d.name}=${quote(text)}: use ${allowedBy(rule)} (${rule.why})` });
+    problems.push({ parameters: [d.name], message: `${d.name}=${quote(text)}: use ${allowedBy(rule)}. Why: ${rule.why}` });
   }
   return problems;
 }

@@ -10,6 +10,8 @@ import type { SageMakerApi } from "./sagemakerApi";
 export interface DeployedPipeline {
   readonly arn: string;
   readonly name: string;
+  /** The definition as deployed (parsed JSON). */
+  readonly definition: unknown;
   readonly declarations: ParameterDeclaration[];
   /** SHA-256 of the definition's canonical JSON: equal to the compiled definition's hash when deployed from it. */
   readonly definitionSha256: string;
@@ -44,6 +46,7 @@ export async function describeDeployedPipeline(sagemaker: SageMakerApi, pipeline
   return {
     arn: output.PipelineArn ?? "",
     name: output.PipelineName ?? pipelineName,
+    definition: parsed,
     declarations: declarationsOf(parsed),
     definitionSha256: createHash("sha256").update(canonicalJson(parsed)).digest("hex"),
     stepTypes: stepTypesOf(parsed),

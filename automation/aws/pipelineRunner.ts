@@ -10,12 +10,14 @@
 import type { PipelineExecutionStep } from "@aws-sdk/client-sagemaker";
 import { formatDuration } from "../core/duration";
 import { OperationError, UsageError } from "../core/errors";
+import { approvedAtRegistration } from "../core/registry";
 import type { ExecutionReport, ExecutionStatus, ModelReport } from "../core/report";
 import type { Log, RunOutcome, RunRequest } from "../core/run";
 import { credentialsError, describeAwsError, errorName, isAbortError, isTransientAwsError } from "./awsErrors";
 import { DEFAULT_POLL_SCHEDULE, pollDelayMs, systemClock, type Clock, type PollSchedule } from "./clock";
 import { describeModelVersion } from "./modelPackage";
 import { registeredModelArn, toStepReports, type StepTypes } from "./pipelineSteps";
+import { recordApprovalAtRegistration } from "./registry";
 import type { S3Api } from "./s3Api";
 import type { CallOptions, SageMakerApi } from "./sagemakerApi";
 
@@ -251,20 +253,21 @@ export class AwsPipelineRunner {
     if (status === "Failed" && execution.failureReason) request.log(`execution ${executionId(arn)} failed: ${execution.failureReason}`);
 
     const packageArn = registeredModelArn(snapshot?.steps ?? []);
-    const model = packageArn ? await this.model(packageArn, request) : null;
+    const model = packageArn ? await this.model(packageArn, request, arn) : null;
     if (status === "Succeeded" && !model) request.log(`execution ${executionId(arn)} succeeded but registered no model`);
     // An execution that reached Succeeded before our stop took effect is a success, not an interruption.
     const interruption = followed.interruption && status !== "Succeeded" ? { interruption: followed.interruption } : {};
     return { execution, model, ...interruption };
   }
 
-  private async model(packageArn: string, request: RunRequest): Promise<ModelReport> {
+  private async model(packageArn: string, request: RunRequest, executionArn: string): Promise<ModelReport> {
     for (let attempt = 1; ; attempt++) {
       try {
         const detail = await describeModelVersion(this.options.sagemaker, this.options.s3, packageArn, {
           ...(this.options.expectedBucketOwner ? { expectedBucketOwner: this.options.expectedBucketOwner } : {}),
           warn: (line) => request.log(`warning: ${line}`),
         });
+        if (request.parameters.ModelApprovalStatus === "Approved") await this.recordApproval(detail, executionArn, request);
         return { packageArn: detail.arn || packageArn, version: detail.version, approvalStatus: detail.approvalStatus, metrics: detail.metrics };
       } catch (error) {
         if (!isTransientAwsError(error) || attempt >= this.startAttempts) {
@@ -272,6 +275,18 @@ export class AwsPipelineRunner {
         }
         await this.clock.sleep(pollDelayMs(this.schedule, attempt - 1));
       }
+    }
+  }
+
+  /** The version was approved at registration (`--param ModelApprovalStatus=Approved`): record by which execution. */
+  private async recordApproval(detail: Parameters<typeof recordApprovalAtRegistration>[1], executionArn: string, request: RunRequest): Promise<void> {
+    try {
+      if (await recordApprovalAtRegistration(this.options.sagemaker, detail, executionArn)) request.log(`recorded that ${executionId(executionArn)} approved ${detail.arn} at registration`);
+    } catch (error) {
+      request.log(
+        `warning: ${detail.arn} was approved at registration, but recording by which execution failed (${credentialsError(error)?.message ?? describeAwsError(error)}); ` +
+          `record it with: aws sagemaker update-model-package --model-package-arn ${detail.arn} --model-approval-status Approved --approval-description "${approvedAtRegistration(executionArn)}"`,
+      );
     }
   }
 }

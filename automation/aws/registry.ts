@@ -2,7 +2,7 @@
 import type { ModelPackageSummary } from "@aws-sdk/client-sagemaker";
 import { OperationError, UsageError } from "../core/errors";
 import { checkApprovalChange, orderHistory, planPromotion, type Stage, type StageChange } from "../core/lifecycle";
-import { formatVersionRanges, type ApprovalChange, type ChangeAuthor, type ModelVersionDetail, type ModelVersionSummary, type RegistryClient } from "../core/registry";
+import { approvedAtRegistration, formatVersionRanges, type ApprovalChange, type ChangeAuthor, type ModelVersionDetail, type ModelVersionSummary, type RegistryClient } from "../core/registry";
 import type { ApprovalStatus } from "../core/report";
 import type { Log } from "../core/run";
 import { credentialsError, describeAwsError, errorName, isNotFoundError } from "./awsErrors";
@@ -24,6 +24,21 @@ export function historyToDrop(metadata: Readonly<Record<string, string>>): strin
     .sort()
     .slice(0, excess);
 }
+/**
+ * Records, right after the run, that a version was approved at registration by its execution
+ * (CreateModelPackage has no approval description): sets its ApprovalDescription unless a reviewer
+ * already gave one. Returns whether it wrote anything.
+ */
+export async function recordApprovalAtRegistration(
+  sagemaker: Pick<SageMakerApi, "updateModelPackage">,
+  version: Pick<ModelVersionDetail, "arn" | "approvalStatus" | "approvalDescription">,
+  executionArn: string,
+): Promise<boolean> {
+  if (version.approvalStatus !== "Approved" || version.approvalDescription) return false;
+  await sagemaker.updateModelPackage({ ModelPackageArn: version.arn, ModelApprovalStatus: "Approved", ApprovalDescription: approvedAtRegistration(executionArn) });
+  return true;
+}
+
 const MAX_PAGES = 1000;
 export const MAX_REASON_LENGTH = 1024;
 

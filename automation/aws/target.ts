@@ -26,8 +26,8 @@ export interface AwsTarget {
   /** Fails with a UsageError when credentials are missing/expired or point at another account. */
   verifyCredentials(expectedAccountId?: string): Promise<void>;
   objectStore(bucket: string): ObjectStore;
-  /** A deployed pipeline's parameters and definition hash (DescribePipeline); a missing one is a UsageError. */
-  pipeline(pipelineName: string): Promise<{ readonly declarations: ParameterDeclaration[]; readonly definitionSha256: string }>;
+  /** A deployed pipeline's ARN, definition, parameters and definition hash (DescribePipeline); a missing one is a UsageError. */
+  pipeline(pipelineName: string): Promise<{ readonly arn: string; readonly definition: unknown; readonly declarations: ParameterDeclaration[]; readonly definitionSha256: string }>;
   run(pipelineName: string, request: RunRequest): Promise<RunOutcome>;
   /** The data hashes of the pipeline's newest execution that ran with staged data (for `run --pipeline`); undefined when none did. */
   stagedData(pipelineName: string): Promise<StagedData | undefined>;
@@ -137,7 +137,7 @@ export function createAwsTarget(settings: AwsTargetSettings = {}): ClosableAwsTa
       const { sagemaker, clients } = await apis();
       const deployed = await describeDeployedPipeline(sagemaker, pipelineName, clients.region);
       stepTypes.set(pipelineName, deployed.stepTypes);
-      return { declarations: deployed.declarations, definitionSha256: deployed.definitionSha256 };
+      return { arn: deployed.arn, definition: deployed.definition, declarations: deployed.declarations, definitionSha256: deployed.definitionSha256 };
     },
 
     async stagedData(pipelineName: string) {

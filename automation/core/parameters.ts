@@ -1,8 +1,10 @@
 /**
  * `--param Name=Value` overrides, checked against the pipeline's own parameter list and types before
- * anything starts: an unknown or ill-typed parameter is a usage error (exit 2).
+ * anything starts: an unknown or ill-typed parameter, or one only the driver sets, is a usage error
+ * (exit 2). Ranges, columns and request shapes are checked next, by the pre-run check (preRun.ts).
  */
 import { typedParameterValue, type ParameterDeclaration } from "../../pipeline/parameters";
+import { DRIVER_OWNED_PARAMETERS, PARAMETER_RULES } from "../../pipeline/titanic/parameterRules";
 import { UsageError } from "./errors";
 
 /** Parse repeated `Name=Value` flags; the value may contain `=`. A name given twice is an error. */
@@ -18,23 +20,50 @@ export function parseParamFlags(flags: readonly string[]): Record<string, string
   return values;
 }
 
-/** Every problem with the overrides, in one error; returns them normalised (e.g. Integer "04" -> "4"). */
-export function checkParameters(overrides: Readonly<Record<string, string>>, declared: readonly ParameterDeclaration[]): Record<string, string> {
+/**
+ * Every problem with the overrides, in one error; returns them normalised (e.g. Integer "04" -> "4").
+ * `driverOwned` are the parameters the driver sets itself (the staged data's hashes, the commit).
+ */
+export function checkParameters(
+  overrides: Readonly<Record<string, string>>,
+  declared: readonly ParameterDeclaration[],
+  driverOwned: readonly string[] = DRIVER_OWNED_PARAMETERS,
+): Record<string, string> {
+  const { normalised, problems } = parameterOverrides(overrides, declared, driverOwned);
+  if (problems.length > 0) throw new UsageError(`invalid --param:\n  - ${problems.join("\n  - ")}`);
+  return normalised;
+}
+
+/** The overrides that are fine (normalised) and what is wrong with the others, for callers that report more problems at once. */
+export function parameterOverrides(
+  overrides: Readonly<Record<string, string>>,
+  declared: readonly ParameterDeclaration[],
+  driverOwned: readonly string[] = DRIVER_OWNED_PARAMETERS,
+): { readonly normalised: Record<string, string>; readonly problems: string[] } {
   const byName = new Map(declared.map((d) => [d.name, d]));
   const problems: string[] = [];
   const normalised: Record<string, string> = {};
+  const settable = [...byName.keys()].filter((name) => !driverOwned.includes(name)).sort();
   for (const [name, value] of Object.entries(overrides)) {
     const declaration = byName.get(name);
+    if (driverOwned.includes(name)) {
+      problems.push(`${name} is set by the driver (${driverOwnedWhy(name)}) and cannot be set with --param: remove --param ${name}`);
+      continue;
+    }
     if (!declaration) {
-      problems.push(`unknown parameter "${name}"; the pipeline declares: ${[...byName.keys()].sort().join(", ")}`);
+      problems.push(`unknown parameter "${name}"; the pipeline declares: ${settable.join(", ")}`);
       continue;
     }
     const checked = checkValue(declaration, value);
     if (typeof checked === "string") normalised[name] = checked;
     else problems.push(checked.problem);
   }
-  if (problems.length > 0) throw new UsageError(`invalid --param:\n  - ${problems.join("\n  - ")}`);
-  return normalised;
+  return { normalised, problems };
+}
+
+function driverOwnedWhy(name: string): string {
+  const rule = (PARAMETER_RULES as Readonly<Record<string, { readonly why: string } | undefined>>)[name];
+  return rule ? rule.why.replace(/^the driver sets it to /, "") : "lineage recorded with the model version";
 }
 
 function checkValue(d: ParameterDeclaration, value: string): string | { problem: string } {

@@ -57,6 +57,15 @@ export interface RegistryClient {
   history(): Promise<StageChange[]>;
 }
 
+/**
+ * The approval record of a version its own execution registered as Approved (`--param
+ * ModelApprovalStatus=Approved`, where the environment allows it): who approved it and how, in the
+ * version's approval description, as `models approve --reason` records a reviewer's reason.
+ */
+export function approvedAtRegistration(executionArn: string): string {
+  return `approved at registration by pipeline execution ${executionArn} (ModelApprovalStatus=Approved; no manual review)`;
+}
+
 /** `[5, 3, 2, 1, 7]` -> `"1-3, 5, 7"` (for messages that list a group's versions). */
 export function formatVersionRanges(versions: readonly number[]): string {
   const sorted = [...new Set(versions)].sort((a, b) => a - b);

@@ -1,8 +1,9 @@
 /** The run summary for people (stdout), for machines (`--summary <file>`) and for GitHub (`GITHUB_STEP_SUMMARY`). */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { EXIT, type ExitCode } from "./errors";
+import { EXIT, UsageError, type ExitCode } from "./errors";
 import type { EnvironmentReport, ModelMetrics, RunSummary } from "./report";
+import type { METRIC_NAMES } from "./metrics";
 
 export function exitCodeFor(summary: RunSummary): ExitCode {
   switch (summary.status) {
@@ -17,6 +18,47 @@ export function exitCodeFor(summary: RunSummary): ExitCode {
   }
 }
 
+/**
+ * Checks a `--summary <file>` path before anything changes, so a run never trains, registers and then
+ * fails to write its summary: no component of the path is a file, its folder exists and is writable,
+ * and the path is not a folder. Returns the absolute path (relative paths are from `cwd`, where the
+ * command was started), which is where the summary is written at the end.
+ */
+export function checkSummaryPath(file: string, cwd: string = process.cwd()): string {
+  const flag = `--summary ${file}`;
+  if (file.trim() === "") throw new UsageError("--summary needs a file name, e.g. --summary summary.json");
+  const target = path.resolve(cwd, file);
+  const folder = path.dirname(target);
+  // The nearest existing ancestor decides: a file there means the path goes through a file.
+  for (let ancestor = folder; ; ancestor = path.dirname(ancestor)) {
+    const stat = statOf(ancestor);
+    if (stat && !stat.isDirectory()) throw new UsageError(`${flag}: ${ancestor} is a file, not a folder; choose a path in an existing folder`);
+    if (stat) {
+      if (ancestor !== folder) throw new UsageError(`${flag}: the folder ${folder} does not exist; create it first (mkdir -p ${folder}) or choose an existing one`);
+      break;
+    }
+    if (path.dirname(ancestor) === ancestor) break;
+  }
+  if (statOf(target)?.isDirectory()) throw new UsageError(`${flag}: ${target} is a folder; give a file name inside it, e.g. --summary ${path.join(file, "summary.json")}`);
+  try {
+    fs.accessSync(folder, fs.constants.W_OK | fs.constants.X_OK);
+  } catch {
+    throw new UsageError(`${flag}: the folder ${folder} is not writable; choose a folder you can write to`);
+  }
+  return target;
+}
+
+function statOf(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    // ENOTDIR: a component is a file; report it at that component.
+    if ((error as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
+    throw error;
+  }
+}
+
 /** Written atomically (temp file + rename), so a reader never sees half a summary. */
 export function writeSummaryFile(file: string, summary: RunSummary): void {
   const target = path.resolve(file);
@@ -26,7 +68,7 @@ export function writeSummaryFile(file: string, summary: RunSummary): void {
   fs.renameSync(temp, target);
 }
 
-const metric = (m: ModelMetrics, key: keyof ModelMetrics) => (m[key] === undefined ? "-" : m[key]!.toFixed(3));
+const metric = (m: ModelMetrics, key: (typeof METRIC_NAMES)[number]) => (m[key] === undefined ? "-" : m[key]!.toFixed(3));
 
 function envLines(env: EnvironmentReport): string[] {
   const lines = [`${env.env} (${env.target}):`];

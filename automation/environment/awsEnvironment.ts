@@ -42,6 +42,8 @@ export function awsEnvironment(config: StackConfig, deps: AwsEnvironmentDeps): E
     name,
     target: "aws",
     reusesIdenticalRuns: true,
+    pipelineLocation: { name: names.pipeline, region: config.region, accountId: config.accountId, partition: config.partition },
+    autoApproval: { allowed: config.pipeline.allowAutoApproval, howToAllow: `set ml-pipeline:pipeline.allowAutoApproval: true in Pulumi.${name}.yaml to allow it` },
 
     verify: () => aws().verifyCredentials(config.accountId),
 

@@ -5,6 +5,8 @@
  */
 import { prettyDefinition, type CompiledPipeline } from "../../pipeline/compile";
 import { declarationsOf, type ParameterDeclaration } from "../../pipeline/parameters";
+import type { PipelineLocation } from "../../pipeline/resolve";
+import type { AutoApprovalPolicy } from "../core/preRun";
 import type { ObjectStore } from "../core/objectStore";
 import type { RegistryClient } from "../core/registry";
 import type { DeployReport } from "../core/report";
@@ -26,8 +28,10 @@ export interface Deployment {
   readonly outputs: Readonly<Record<string, string>>;
 }
 
-/** A pipeline as the environment has it: its parameters and the hash of its definition. */
+/** A pipeline as the environment has it: its definition, parameters and the hash of its definition. */
 export interface EnvironmentPipeline {
+  /** The definition (JSON) that runs: what the pre-run check resolves and checks. */
+  readonly definition: unknown;
   readonly declarations: readonly ParameterDeclaration[];
   /** A changed definition or training code is a new run request (idempotency tokens include it). */
   readonly definitionSha256: string;
@@ -59,6 +63,13 @@ export interface Environment {
    * request token). Locally every run outside CI is new: idempotency is for retried CI jobs.
    */
   readonly reusesIdenticalRuns: boolean;
+  /** Where its pipeline runs (name, region, account), from config alone: what execution variables are made of. */
+  readonly pipelineLocation: PipelineLocation;
+  /**
+   * Whether `--param ModelApprovalStatus=Approved` may register a version as approved with no review:
+   * AWS stacks only with `ml-pipeline:pipeline.allowAutoApproval: true`; the local target always (a sandbox).
+   */
+  readonly autoApproval: AutoApprovalPolicy;
 
   /** Everything that can be checked before a change (AWS: the credentials are for this account). */
   verify(): Promise<void>;
@@ -96,7 +107,7 @@ export type EnvironmentFactory = (name: string) => Environment;
 
 /** A compiled pipeline's parameters and hash (what `up` checks `--param` against and keys tokens on). */
 export function pipelineFacts(compiled: CompiledPipeline): EnvironmentPipeline {
-  return { declarations: declarationsOf(compiled.definition), definitionSha256: compiled.sha256 };
+  return { definition: compiled.definition, declarations: declarationsOf(compiled.definition), definitionSha256: compiled.sha256 };
 }
 
 /** The definition as `definition --env` prints it: pretty, canonical JSON. */

@@ -3,7 +3,7 @@
  * SQLite store for objects, executions and the registry. Needs no AWS and no Pulumi CLI.
  */
 import * as os from "node:os";
-import type { LocalPipeline } from "../local";
+import { LOCAL, type LocalPipeline } from "../local";
 import { UsageError } from "../core/errors";
 import type { ObjectStore } from "../core/objectStore";
 import type { RegistryClient } from "../core/registry";
@@ -61,6 +61,10 @@ export function localEnvironment(deps: LocalEnvironmentDeps): Environment {
     target: "local",
     // Locally every run is a new execution (outside CI): idempotency is for retried CI jobs.
     reusesIdenticalRuns: false,
+    // Checked as it would run on AWS, with the local target's placeholder account.
+    pipelineLocation: { name: LOCAL.pipelineName, region: LOCAL.region, accountId: "000000000000" },
+    // A sandbox: nothing it registers is served, so a run may approve its own version (the registry records which execution did).
+    autoApproval: { allowed: true, howToAllow: "" },
 
     verify: async () => undefined,
     compiledPipeline: () => pipeline().compiled,

@@ -63,7 +63,7 @@ export function columnProblems(values: Readonly<Record<string, string>>, header?
     if (unknown.length > 0) {
       add(
         parameter,
-        `${parameter}=${quote(values[parameter]!)} names ${unknown.map((n) => JSON.stringify(n)).join(", ")}, which train_model.py cannot compute: ` +
+        `${parameter}=${quote(values[parameter]!)} names ${unknown.map(quote).join(", ")}, which train_model.py cannot compute: ` +
           `use raw columns (${rawList(catalogue)}) or derived features (${derivedList(catalogue)})`,
       );
     }

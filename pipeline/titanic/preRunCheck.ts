@@ -27,12 +27,13 @@ export interface TitanicRunInput {
 export function titanicRunProblems(input: TitanicRunInput): ParameterProblem[] {
   const declared = new Set(input.declarations.map((d) => d.name));
   const values = Object.fromEntries(Object.entries(input.values).filter(([name]) => declared.has(name)));
-  const problems = [...parameterRuleProblems(values, input.declarations, PARAMETER_RULES), ...columnProblems(values, input.header)];
+  const rules = parameterRuleProblems(values, input.declarations, PARAMETER_RULES);
   if (values[P.trainFile] !== undefined && values[P.trainFile] === values[P.testFile]) {
-    problems.push({ parameters: [P.trainFile, P.testFile], message: `${P.trainFile} and ${P.testFile} are both ${quote(values[P.trainFile]!)}: the test split would overwrite the training split; give them different names` });
+    rules.push({ parameters: [P.trainFile, P.testFile], message: `${P.trainFile} and ${P.testFile} are both ${quote(values[P.trainFile]!)}: the test split would overwrite the training split; give them different names` });
   }
+  const problems = [...rules, ...columnProblems(values, input.header)];
   // A value its own rule refuses is reported once, not again for each request field it feeds.
-  const refused = new Set(problems.flatMap((p) => p.parameters));
+  const refused = new Set(rules.flatMap((p) => p.parameters));
   const shapes = requestShapeProblems({ definition: input.definition, declarations: input.declarations, values, execution: input.execution, fixed: DRIVER_OWNED_PARAMETERS });
   return [...problems, ...shapes.filter((p) => p.parameters.length === 0 || !p.parameters.every((name) => refused.has(name)))];
 }

@@ -23,6 +23,7 @@ export const PIPELINE_KEYS = [
   "maxParallelSteps",
   "inferenceInstanceTypes",
   "transformInstanceTypes",
+  "allowAutoApproval",
 ];
 export const SPOT_KEYS = ["enabled", "maxWaitSeconds"];
 export const CACHE_KEYS = ["enabled", "expireAfter"];

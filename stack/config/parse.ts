@@ -7,6 +7,7 @@
  * before any resource is declared.
  */
 import { regionFacts } from "../../pipeline/aws/regions";
+import { ACCURACY_THRESHOLD_RULE, TRAINING_INSTANCE_COUNT_RULE } from "../../pipeline/titanic/parameterRules";
 import { ConfigError } from "./errors";
 import { BUCKET_KEYS, CACHE_KEYS, KNOWN_KEYS, PIPELINE_KEYS, PROJECT, projectKey as k, REGISTRY_KEYS, SPOT_KEYS } from "./keys";
 import { Reader } from "./reader";
@@ -74,9 +75,9 @@ export function parseStackConfig(values: Readonly<Record<string, unknown>>, stac
 
   const pipeline = r.object(k("pipeline"), PIPELINE_KEYS, (o) => ({
     trainingInstanceType: o.string("trainingInstanceType", instanceTypeRule("ml.m5.large")) ?? "ml.m5.large",
-    trainingInstanceCount: o.integer("trainingInstanceCount", 1, 1, 20),
+    trainingInstanceCount: o.integer("trainingInstanceCount", 1, TRAINING_INSTANCE_COUNT_RULE.min, TRAINING_INSTANCE_COUNT_RULE.max),
     processingInstanceType: o.string("processingInstanceType", instanceTypeRule("ml.m5.large")) ?? "ml.m5.large",
-    accuracyThreshold: o.number("accuracyThreshold", 0.78, 0, 1),
+    accuracyThreshold: o.number("accuracyThreshold", 0.78, ACCURACY_THRESHOLD_RULE.min, ACCURACY_THRESHOLD_RULE.max),
     maxRuntimeSeconds: o.integer("maxRuntimeSeconds", 3600, 60, 432000),
     volumeSizeGb: o.integer("volumeSizeGb", 30, 1, 16384),
     spot: o.object("spot", SPOT_KEYS, (s) => ({
@@ -90,6 +91,7 @@ export function parseStackConfig(values: Readonly<Record<string, unknown>>, stac
     maxParallelSteps: o.integer("maxParallelSteps", 10, 1, 256),
     inferenceInstanceTypes: o.stringList("inferenceInstanceTypes", ["ml.m5.large", "ml.m5.xlarge"], instanceTypeRule()),
     transformInstanceTypes: o.stringList("transformInstanceTypes", ["ml.m5.large"], instanceTypeRule()),
+    allowAutoApproval: o.boolean("allowAutoApproval", false),
   }));
 
   if (pipeline.spot.enabled && pipeline.spot.maxWaitSeconds < pipeline.maxRuntimeSeconds) {

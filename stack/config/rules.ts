@@ -2,7 +2,7 @@
  * What each string setting accepts: the check and the "allowed" text a `ConfigProblem` shows, plus the
  * defaults of settings that have one.
  */
-import { ISO_DURATION, TAG_CHARACTERS } from "../../pipeline/aws/formats";
+import { ISO_DURATION, isXgboostInstanceType, TAG_CHARACTERS, XGBOOST_INSTANCE_TYPE_ALLOWED } from "../../pipeline/aws/formats";
 import { REGIONS } from "../../pipeline/aws/regions";
 import { ENV_MAX_LENGTH, PREFIX_MAX_LENGTH, SEGMENT_PATTERN } from "../naming";
 import { PROJECT } from "./keys";
@@ -12,9 +12,6 @@ export const DEFAULT_NAME_PREFIX = PROJECT;
 export const DEFAULT_CORS_ORIGINS: readonly string[] = ["https://*.sagemaker.aws"];
 
 const ACCOUNT_ID = /^\d{12}$/;
-const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
-// Graviton families (c6g, m7g, r8gd, ...): the XGBoost 1.7-1 image is x86-only.
-const GRAVITON_INSTANCE_TYPE = /^ml\.[a-z]+\d+g[a-z]*\./;
 // A key ARN, not an alias: IAM grants on a key ARN do not cover its aliases.
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
@@ -87,7 +84,7 @@ export const CACHE_EXPIRE_AFTER_RULE: StringRule = {
 export function instanceTypeRule(fallback?: string): StringRule {
   return {
     ...(fallback ? { fallback } : {}),
-    check: (v) => INSTANCE_TYPE.test(v) && !GRAVITON_INSTANCE_TYPE.test(v),
-    allowed: 'a SageMaker x86 instance type such as "ml.m5.large" (Graviton types like ml.m6g.* have no XGBoost 1.7-1 image)',
+    check: isXgboostInstanceType,
+    allowed: XGBOOST_INSTANCE_TYPE_ALLOWED,
   };
 }

@@ -26,8 +26,14 @@ export interface RegistryConfig {
   readonly readerAccountIds: readonly string[];
 }
 
-/** A stack's pipeline settings (the pipeline package owns their shape). */
-export type PipelineConfig = PipelineSettings;
+/** A stack's pipeline settings (the pipeline package owns their shape), and how the driver may run it. */
+export interface PipelineConfig extends PipelineSettings {
+  /**
+   * Whether `--param ModelApprovalStatus=Approved` may register a version as approved with no review
+   * (the driver records the approving execution). Default false: versions wait for `models approve`.
+   */
+  readonly allowAutoApproval: boolean;
+}
 export type SpotConfig = SpotSettings;
 
 export interface StackConfig {

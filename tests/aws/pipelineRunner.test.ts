@@ -86,6 +86,27 @@ describe("AwsPipelineRunner", () => {
     assert.equal(request.progress.updates.at(-1)!.status, "Succeeded");
   });
 
+  it("a version its execution approved at registration (ModelApprovalStatus=Approved) gets an approval description naming that execution", async () => {
+    const approved = { ...modelPackage(), ModelApprovalStatus: "Approved" as const };
+    const { sagemaker, runner } = setup({ modelPackages: [approved] });
+    const request = runRequest({ parameters: { ModelApprovalStatus: "Approved" } });
+    const outcome = await runner.run(request);
+    assert.equal(outcome.model!.approvalStatus, "Approved");
+    assert.deepEqual(sagemaker.inputs("updateModelPackage"), [
+      { ModelPackageArn: PACKAGE_ARN, ModelApprovalStatus: "Approved", ApprovalDescription: `approved at registration by pipeline execution ${sagemaker.arn} (ModelApprovalStatus=Approved; no manual review)` },
+    ]);
+    assert.ok(request.lines.some((l) => l.startsWith("recorded that ")));
+  });
+
+  it("records no approval for a pending version, nor over a reviewer's description", async () => {
+    const pending = setup();
+    await pending.runner.run(runRequest({ parameters: { ModelApprovalStatus: "Approved" } }));
+    assert.equal(pending.sagemaker.count("updateModelPackage"), 0);
+    const reviewed = setup({ modelPackages: [{ ...modelPackage(), ModelApprovalStatus: "Approved", ApprovalDescription: "reviewed by ana" }] });
+    await reviewed.runner.run(runRequest({ parameters: { ModelApprovalStatus: "Approved" } }));
+    assert.equal(reviewed.sagemaker.count("updateModelPackage"), 0);
+  });
+
   it("sends no PipelineParameters when there are no overrides (the pipeline's defaults apply)", async () => {
     const { sagemaker, runner } = setup();
     await runner.run(runRequest({ parameters: {} }));

@@ -7,6 +7,7 @@ import { main } from "../../automation/cli/main";
 import { ExecutionStore, LocalRegistry, openDatabase } from "../../automation/local/store";
 import { OperationError, UsageError } from "../../automation/core/errors";
 import type { RunSummary } from "../../automation/core/report";
+import { DRIVER_OWNED_PARAMETERS } from "../../pipeline/titanic/parameterRules";
 import { World } from "./fakes";
 
 let world: World;
@@ -39,6 +40,28 @@ describe("cli", () => {
       ["--env and --group together", ["models", "list", "--env", "dev", "--group", "g"], /either --env or --group/],
       ["definition of a list", ["definition", "--env", "dev,prod"], /one environment/],
       ["destroying prod without --yes", ["destroy", "--env", "prod"], /add --yes/],
+      // The pre-run check (issue 13): values that used to fail after a deploy and a paid training job.
+      ["MaxDepth=1000", ["up", "--param", "MaxDepth=1000"], /MaxDepth="1000": use an integer from 1 to 20\. Why: train_model\.py's range/],
+      ["NumRound=20000", ["up", "--param", "NumRound=20000"], /NumRound="20000": use an integer from 1 to 5000/],
+      ["Eta=-1", ["up", "--param", "Eta=-1"], /Eta="-1": use a number above 0, up to 1/],
+      ["an unknown Objective", ["up", "--param", "Objective=multi:softmax"], /Objective="multi:softmax": use one of binary:logistic, reg:logistic, binary:logitraw/],
+      ["FeatureColumns=Age,Nope", ["up", "--param", "FeatureColumns=Age,Nope"], /FeatureColumns="Age,Nope" names "Nope", which train_model\.py cannot compute/],
+      ["a Target the data lacks", ["up", "--param", "Target=Survival"], /Target="Survival": the data has no such column \(its columns: PassengerId, Survived/],
+      ["AccuracyThreshold=1.5", ["up", "--param", "AccuracyThreshold=1.5"], /AccuracyThreshold="1\.5": use a number from 0 to 1/],
+      ["AccuracyThreshold=2", ["up", "--env", "dev", "--param", "AccuracyThreshold=2"], /environment dev: invalid --param[^]*AccuracyThreshold="2": use a number from 0 to 1/],
+      ["TrainingInstanceCount=0", ["up", "--param", "TrainingInstanceCount=0"], /TrainingInstanceCount="0": use an integer from 1 to 20/],
+      ["a Graviton instance type", ["up", "--env", "dev", "--param", "TrainingInstanceType=ml.m6g.large"], /TrainingInstanceType="ml\.m6g\.large": use a SageMaker x86 instance type/],
+      ["a TrainFile customer metadata refuses", ["up", "--param", "TrainFile=titanic train (v2).csv"], /RegisterModel's CustomerMetadataProperties\["[a-z:A-Z-]+"\] would be .*: remove "\(", "\)" from TrainFile/],
+      ["a TestFile too long for a container argument", ["up", "--param", `TestFile=${"t".repeat(229)}.csv`], /ContainerArguments\[3\] would be 257 characters; CreateProcessingJob accepts at most 256 \(ContainerArgument\): use a TestFile of at most 232 characters/],
+      [
+        "column lists too long for the model package description",
+        ["up", "--env", "dev", "--param", `FeatureColumns=${"F".repeat(500)}`, "--param", `CategoricalColumns=${"C".repeat(397)}`],
+        /ModelPackageDescription would be 1025 characters; CreateModelPackage accepts at most 1024 \(EntityDescription\): shorten FeatureColumns and CategoricalColumns by 1 characters together/,
+      ],
+      ["a driver-owned parameter", ["up", "--param", "TrainDataSha256=abc"], /TrainDataSha256 is set by the driver .* cannot be set with --param: remove --param TrainDataSha256/],
+      ["auto-approval where the config does not allow it", ["up", "--env", "dev", "--param", "ModelApprovalStatus=Approved"], /which environment dev does not allow: set ml-pipeline:pipeline\.allowAutoApproval: true in Pulumi\.dev\.yaml/],
+      ["a range with run --pipeline", ["run", "--pipeline", "nightly", "--param", "MaxDepth=1000"], /pipeline nightly: invalid --param[^]*MaxDepth="1000"/],
+      ["auto-approval with run --pipeline", ["run", "--pipeline", "nightly", "--param", "ModelApprovalStatus=Approved"], /run --pipeline reads no environment config that could allow it/],
     ];
     for (const [name, argv, message] of cases) {
       it(name, async () => {
@@ -53,6 +76,22 @@ describe("cli", () => {
       assert.equal(await run("up", "--env", "dev,staging", "--param", "AccuracyThreshold=high"), 2);
       assert.match(world.stderr.join("\n"), /environment dev: invalid --param/);
       assert.ok(!world.calls.some((c) => c.startsWith("up ")));
+    });
+
+    it("lists every problem of every environment at once", async () => {
+      assert.equal(await run("up", "--env", "local,dev", "--param", "MaxDepth=1000", "--param", "Eta=-1", "--param", "FeatureColumns=Age,Nope", "--param", "SourceCommit=x"), 2);
+      const text = world.stderr.join("\n");
+      for (const env of ["local", "dev"]) assert.match(text, new RegExp(`environment ${env}: invalid --param`));
+      for (const expected of [/MaxDepth="1000"/, /Eta="-1"/, /names "Nope"/, /SourceCommit is set by the driver/]) assert.equal(text.match(new RegExp(expected.source, "g"))?.length, 2, `${expected} once per environment`);
+      assert.ok(!changedSomething());
+    });
+
+    it("the unknown-parameter error lists only what --param may set", async () => {
+      assert.equal(await run("up", "--param", "Depth=4"), 2);
+      const text = world.stderr.join("\n");
+      const declared = /the pipeline declares: (.*)$/m.exec(text)?.[1]?.split(", ") ?? [];
+      assert.ok(declared.includes("MaxDepth") && declared.includes("ModelApprovalStatus"), text);
+      for (const driverOwned of DRIVER_OWNED_PARAMETERS) assert.ok(!declared.includes(driverOwned), `${driverOwned} is not listed as settable`);
     });
 
     it("missing or foreign AWS credentials stop every environment before any deploy", async () => {
@@ -97,6 +136,11 @@ describe("cli", () => {
       assert.ok(env!.execution!.steps.every((s) => "name" in s && "type" in s && "status" in s && "failureReason" in s));
       assert.match(fs.readFileSync(stepSummary, "utf8"), /\| local \| succeeded \| Succeeded \| v3 PendingManualApproval \| 0\.820 \| 0\.870 \|/);
       assert.match(world.stdout.join(""), /status: Succeeded/);
+    });
+
+    it("the local target, a sandbox, lets a run approve its own version (--param ModelApprovalStatus=Approved)", async () => {
+      assert.equal(await run("--param", "ModelApprovalStatus=Approved"), 0, world.stderr.join("\n"));
+      assert.equal(world.requests[0]!.request.parameters.ModelApprovalStatus, "Approved");
     });
 
     it("a failed quality gate exits 1 and reports no model", async () => {

@@ -193,7 +193,12 @@ export class World {
       pipeline: async (pipeline) => {
         this.calls.push(`declarations ${pipeline}`);
         if (pipeline === "missing") throw new UsageError("pipeline missing does not exist in us-east-1");
-        return { declarations: localDeclarations() as ParameterDeclaration[], definitionSha256: `deployed-${pipeline}` };
+        return {
+          arn: `arn:aws:sagemaker:us-east-1:111111111111:pipeline/${pipeline}`,
+          definition: localCompiled().compiled.definition,
+          declarations: localDeclarations() as ParameterDeclaration[],
+          definitionSha256: `deployed-${pipeline}`,
+        };
       },
       stagedData: async (pipeline) => {
         this.calls.push(`staged-data ${pipeline}`);

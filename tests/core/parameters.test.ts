@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { UsageError } from "../../automation/core/errors";
-import { checkParameters, parseParamFlags } from "../../automation/core/parameters";
+import { checkParameters, parameterOverrides, parseParamFlags } from "../../automation/core/parameters";
 import type { ParameterDeclaration } from "../../pipeline/parameters";
 
 describe("--param", () => {
@@ -31,5 +31,29 @@ describe("--param", () => {
   });
   it("refuses values SageMaker would refuse", () => {
     assert.throws(() => checkParameters({ Features: "x".repeat(1025) }, declared), /longer than 1024/);
+  });
+
+  describe("driver-owned parameters (the staged data's hashes, the commit)", () => {
+    const withLineage: ParameterDeclaration[] = [...declared, { name: "TrainDataSha256", type: "String", defaultValue: "unknown" }, { name: "SourceCommit", type: "String", defaultValue: "unknown" }];
+
+    it("cannot be set with --param, each refusal saying why", () => {
+      assert.throws(
+        () => checkParameters({ TrainDataSha256: "f".repeat(64), SourceCommit: "abc" }, withLineage),
+        (e: unknown) =>
+          e instanceof UsageError &&
+          /TrainDataSha256 is set by the driver \(the staged training split's hash, so a version records the data it was trained on\) and cannot be set with --param: remove --param TrainDataSha256/.test(e.message) &&
+          /SourceCommit is set by the driver \(the commit it runs from/.test(e.message),
+      );
+    });
+
+    it("are not listed as settable when a parameter is unknown", () => {
+      assert.throws(() => checkParameters({ Depth: "1" }, withLineage), (e: unknown) => e instanceof UsageError && /the pipeline declares: Eta, Features, MaxDepth, Status, UseGpu$/.test(e.message));
+    });
+
+    it("reports the good overrides and the problems separately, for a check that lists more", () => {
+      const { normalised, problems } = parameterOverrides({ MaxDepth: "05", SourceCommit: "x", Eta: "fast" }, withLineage);
+      assert.deepEqual(normalised, { MaxDepth: "5" });
+      assert.equal(problems.length, 2);
+    });
   });
 });

@@ -25,10 +25,10 @@ describe("pipeline/parameterRules", () => {
     assert.deepEqual(
       parameterRuleProblems(values, declarations, rules).map((p) => p.message),
       [
-        'Depth="11": use an integer from 1 to 10 (depth reason)',
-        'Rate="0": use a number above 0, up to 1 (rate reason)',
-        'Mode="c": use one of a, b (mode reason)',
-        'Name="Ab": use lowercase letters (name reason)',
+        'Depth="11": use an integer from 1 to 10. Why: depth reason',
+        'Rate="0": use a number above 0, up to 1. Why: rate reason',
+        'Mode="c": use one of a, b. Why: mode reason',
+        'Name="Ab": use lowercase letters. Why: name reason',
       ],
     );
     assert.deepEqual(parameterRuleProblems({ Depth: "10", Rate: "1", Mode: "a", Name: "ab" }, declarations, rules), []);

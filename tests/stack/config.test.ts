@@ -145,4 +145,19 @@ describe("stack configuration", () => {
     assert.match(error.message, /6 problems/);
     assert.match(error.message, /ml-pipeline:bucket\.forceDestroy: given "maybe"; allowed: true or false/);
   });
+
+  it("pipeline.allowAutoApproval: off unless a stack turns it on; only true or false", () => {
+    assert.equal(parseStackConfig(VALID, "dev").pipeline.allowAutoApproval, false);
+    assert.equal(parseStackConfig({ ...VALID, "ml-pipeline:pipeline": { allowAutoApproval: true } }, "dev").pipeline.allowAutoApproval, true);
+    assert.deepEqual(
+      problemsOf({ ...VALID, "ml-pipeline:pipeline": { allowAutoApproval: "yes" } }).map((p) => [p.key, p.allowed]),
+      [["ml-pipeline:pipeline.allowAutoApproval", "true or false"]],
+    );
+    for (const env of ["dev", "staging", "prod"]) assert.equal(parseStackConfig(stackConfigFile(env), env).pipeline.allowAutoApproval, false, `${env}: versions wait for a review`);
+  });
+
+  it("bounds trainingInstanceCount and accuracyThreshold as the pipeline parameters they default", () => {
+    assert.match(problemsOf({ ...VALID, "ml-pipeline:pipeline": { trainingInstanceCount: 21 } })[0]!.allowed, /from 1 to 20/);
+    assert.match(problemsOf({ ...VALID, "ml-pipeline:pipeline": { accuracyThreshold: 1.5 } })[0]!.allowed, /from 0 to 1/);
+  });
 });

@@ -8,7 +8,9 @@ import type { AwsTarget, AwsTargetFactory } from "../../aws/target";
 import { UsageError } from "../../core/errors";
 import { parseDuration } from "../../core/duration";
 import { runIdentity } from "../../core/identity";
-import { checkParameters, parseParamFlags } from "../../core/parameters";
+import { parseParamFlags } from "../../core/parameters";
+import { checkRun, runCheckError } from "../../core/preRun";
+import { pipelineLocationOf } from "../../../pipeline/resolve";
 import { summaryStatus, type RunSummary } from "../../core/report";
 import type { Log, ProgressSink } from "../../core/run";
 import type { ParameterDeclaration } from "../../../pipeline/parameters";
@@ -34,7 +36,19 @@ export async function runByPipelineName(
   await aws.verifyCredentials();
   const deployed = await aws.pipeline(pipeline);
   const data = await previousData(aws, pipeline, deployed.declarations, deps.stderr);
-  const parameters = { ...checkParameters(parseParamFlags(flags.param), deployed.declarations), ...data };
+  const check = checkRun({
+    label: `pipeline ${pipeline}`,
+    definition: deployed.definition,
+    declarations: deployed.declarations,
+    location: pipelineLocationOf(deployed.arn, pipeline) ?? { name: pipeline, region: flags.region ?? deps.env.AWS_REGION ?? "us-east-1", accountId: "000000000000" },
+    overrides: parseParamFlags(flags.param),
+    // The data of an earlier execution (see previousData); the commit is unknown here and keeps its default.
+    driverValues: { ...data },
+    autoApproval: { allowed: false, howToAllow: "run --pipeline reads no environment config that could allow it: use run --env <env> whose Pulumi.<env>.yaml sets ml-pipeline:pipeline.allowAutoApproval: true" },
+  });
+  const refused = runCheckError([{ label: `pipeline ${pipeline}`, check }]);
+  if (refused) throw refused;
+  const parameters = { ...check.parameters, ...data };
   const commit = deps.commit();
   const ciRunId = deps.env.GITHUB_RUN_ID;
   const outcome = await aws.run(pipeline, {

@@ -9,7 +9,7 @@ import { effectiveParameters } from "../../../pipeline/parameters";
 import { DEFAULT_TEST_FILE, DEFAULT_TRAIN_FILE } from "../../../pipeline/titanic/titanicPipeline";
 import { UsageError } from "../../core/errors";
 import { runIdentity } from "../../core/identity";
-import { checkParameters } from "../../core/parameters";
+import { checkRun, csvHeader, PLACEHOLDER_SHA256, runCheckError } from "../../core/preRun";
 import { summaryStatus, type DeployReport, type EnvironmentReport, type RunSummary } from "../../core/report";
 import type { Log, ProgressSink, RunOutcome, RunRequest } from "../../core/run";
 import type { DataSource } from "../../data/source";
@@ -67,27 +67,53 @@ interface EnvOutcome {
 export async function up(environments: readonly Environment[], options: UpOptions, deps: UpDeps): Promise<RunSummary> {
   // Phase 1: validate everything; nothing has changed yet.
   for (const env of environments) await env.verify();
-  const planned: Planned[] = [];
-  for (const env of environments) {
-    // A run without deploy uses the pipeline as deployed, which may differ from this checkout's.
-    const pipeline: EnvironmentPipeline = options.deploy ? pipelineFacts(env.compiledPipeline()) : await env.deployedPipeline();
-    let parameters: Record<string, string>;
-    try {
-      parameters = checkParameters(options.params, pipeline.declarations);
-    } catch (error) {
-      throw new UsageError(`environment ${env.name}: ${(error as Error).message}`);
-    }
-    const declared = new Set(pipeline.declarations.map((d) => d.name));
-    planned.push({ env, parameters, effective: effectiveParameters(parameters, pipeline.declarations), declared, definitionSha256: pipeline.definitionSha256 });
-  }
+  const pipelines: EnvironmentPipeline[] = [];
+  // A run without deploy uses the pipeline as deployed, which may differ from this checkout's.
+  for (const env of environments) pipelines.push(options.deploy ? pipelineFacts(env.compiledPipeline()) : await env.deployedPipeline());
   const runs = !options.skipRun && !options.preview;
-  const data = runs ? await deps.loadData() : undefined;
+  // The pre-run check (automation/core/preRun.ts) lists every problem of every environment, and of the data, at once.
+  const dataProblems: string[] = [];
+  let data: DataSource | undefined;
+  try {
+    data = runs ? await deps.loadData() : undefined;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    dataProblems.push(error.message);
+  }
+  const header = data ? csvHeader(data.csv) : undefined;
+  const planned: Planned[] = [];
+  const checks = environments.map((env, i) => {
+    const pipeline = pipelines[i]!;
+    const check = checkRun({
+      label: `environment ${env.name}`,
+      definition: pipeline.definition,
+      declarations: pipeline.declarations,
+      location: env.pipelineLocation,
+      overrides: options.params,
+      driverValues: { TrainDataSha256: PLACEHOLDER_SHA256, TestDataSha256: PLACEHOLDER_SHA256, SourceCommit: deps.commit },
+      ...(header ? { header } : {}),
+      autoApproval: env.autoApproval,
+    });
+    const declared = new Set(pipeline.declarations.map((d) => d.name));
+    const parameters = check.parameters;
+    planned.push({ env, parameters, effective: effectiveParameters(parameters, pipeline.declarations), declared, definitionSha256: pipeline.definitionSha256 });
+    return { label: `environment ${env.name}`, check };
+  });
   if (data) {
-    // The split is checked once per target column in use (the Target parameter may be overridden).
+    // The split is checked once per target column in use (the Target parameter may be overridden; a
+    // target the data lacks is already a problem of the check above).
     for (const target of new Set(planned.map((p) => p.effective.Target ?? DEFAULT_TARGET))) {
-      splitCsv(data.csv, { source: data.source, target, trainName: "train", testName: "test" });
+      if (header && !header.includes(target)) continue;
+      try {
+        splitCsv(data.csv, { source: data.source, target, trainName: "train", testName: "test" });
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        dataProblems.push(error.message);
+      }
     }
   }
+  const refused = runCheckError(checks);
+  if (refused || dataProblems.length > 0) throw new UsageError([...(refused ? [refused.message] : []), ...dataProblems].join("\n"));
 
   // Phase 2: one environment after the other, stopping at the first that fails. From here on a failure
   // is reported in the summary (exit 1), unless nothing at all has changed yet.

@@ -13,7 +13,7 @@ import { APPROVAL_STATUSES as TITANIC_APPROVAL_STATUSES } from "../../../pipelin
 import { UsageError } from "../../core/errors";
 import { metricsOfReport } from "../../core/metrics";
 import { checkApprovalChange, orderHistory, planPromotion, type Stage, type StageChange } from "../../core/lifecycle";
-import { formatVersionRanges, type ApprovalChange, type ChangeAuthor, type ModelVersionDetail, type ModelVersionSummary, type RegistryClient } from "../../core/registry";
+import { approvedAtRegistration, formatVersionRanges, type ApprovalChange, type ChangeAuthor, type ModelVersionDetail, type ModelVersionSummary, type RegistryClient } from "../../core/registry";
 import type { ApprovalStatus, ModelMetrics, ModelReport } from "../../core/report";
 import type { Json, JsonObject } from "../expressions";
 import { executionArn } from "./executions";
@@ -105,14 +105,16 @@ export class LocalRegistry {
         const version = (this.db.prepare("SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_packages WHERE group_name = ?").get(registration.group) as { next: number }).next;
         this.db
           .prepare(
-            `INSERT INTO model_packages (group_name, version, approval_status, description, model_data_url, model_file, model_sha256, metrics,
+            `INSERT INTO model_packages (group_name, version, approval_status, approval_description, description, model_data_url, model_file, model_sha256, metrics,
                metrics_uri, metrics_report, customer_metadata, request, execution_id, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             registration.group,
             version,
             registration.approvalStatus,
+            // Approved at registration: the version's approval record names the execution that approved it.
+            registration.approvalStatus === "Approved" && registration.executionId ? approvedAtRegistration(executionArn(registration.executionId)) : null,
             registration.description ?? null,
             registration.modelDataUrl,
             relative,

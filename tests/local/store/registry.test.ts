@@ -44,6 +44,13 @@ describe("local store: registry", () => {
     assert.equal(store.registry.list("g").length, 1);
   });
 
+  it("a version registered as Approved records the execution that approved it; others record no approval", async () => {
+    await register("g", { approvalStatus: "Approved", executionId: "exec1" });
+    assert.equal(store.registry.describe("g", 1).approvalDescription, "approved at registration by pipeline execution local:execution/exec1 (ModelApprovalStatus=Approved; no manual review)");
+    await register("g", { executionId: "exec2" });
+    assert.equal(store.registry.describe("g", 2).approvalDescription, undefined);
+  });
+
   it("a missing version or an empty group is a usage error that says what exists", async () => {
     assert.throws(() => store.registry.describe("g"), (e: unknown) => e instanceof UsageError && /model package group g has no versions yet/.test(e.message));
     await register();

@@ -23,15 +23,15 @@ describe("pipeline/titanic/parameterRules", () => {
   });
 
   const refused: [string, Record<string, string>, RegExp][] = [
-    ["MaxDepth=1000", { MaxDepth: "1000" }, /^MaxDepth="1000": use an integer from 1 to 20 \(train_model\.py's range: .*\)$/],
+    ["MaxDepth=1000", { MaxDepth: "1000" }, /^MaxDepth="1000": use an integer from 1 to 20\. Why: train_model\.py's range: .*$/],
     ["MaxDepth=0 (XGBoost's 'no limit')", { MaxDepth: "0" }, /^MaxDepth="0": use an integer from 1 to 20/],
-    ["NumRound=20000", { NumRound: "20000" }, /^NumRound="20000": use an integer from 1 to 5000 \(/],
-    ["Eta=-1", { Eta: "-1" }, /^Eta="-1": use a number above 0, up to 1 \(XGBoost's learning rate/],
+    ["NumRound=20000", { NumRound: "20000" }, /^NumRound="20000": use an integer from 1 to 5000\. Why: /],
+    ["Eta=-1", { Eta: "-1" }, /^Eta="-1": use a number above 0, up to 1\. Why: XGBoost's learning rate/],
     ["Eta=0", { Eta: "0" }, /^Eta="0": use a number above 0, up to 1/],
-    ["an unknown Objective", { Objective: "multi:softmax" }, /^Objective="multi:softmax": use one of binary:logistic, reg:logistic, binary:logitraw \(/],
-    ["AccuracyThreshold=1.5", { AccuracyThreshold: "1.5" }, /^AccuracyThreshold="1\.5": use a number from 0 to 1 \(accuracy is the fraction/],
+    ["an unknown Objective", { Objective: "multi:softmax" }, /^Objective="multi:softmax": use one of binary:logistic, reg:logistic, binary:logitraw\. Why: /],
+    ["AccuracyThreshold=1.5", { AccuracyThreshold: "1.5" }, /^AccuracyThreshold="1\.5": use a number from 0 to 1\. Why: accuracy is the fraction/],
     ["AccuracyThreshold=2", { AccuracyThreshold: "2" }, /^AccuracyThreshold="2": use a number from 0 to 1/],
-    ["TrainingInstanceCount=0", { TrainingInstanceCount: "0" }, /^TrainingInstanceCount="0": use an integer from 1 to 20 \(a training job needs at least one instance/],
+    ["TrainingInstanceCount=0", { TrainingInstanceCount: "0" }, /^TrainingInstanceCount="0": use an integer from 1 to 20\. Why: a training job needs at least one instance/],
     ["a Graviton training instance", { TrainingInstanceType: "ml.m6g.large" }, /^TrainingInstanceType="ml\.m6g\.large": use a SageMaker x86 instance type/],
     ["a processing instance that is no instance type", { ProcessingInstanceType: "m5.large" }, /^ProcessingInstanceType="m5\.large": use a SageMaker x86 instance type/],
     ["a TrainFile with a folder", { TrainFile: "sub/train.csv" }, /^TrainFile="sub\/train\.csv": use a file name without \/ or \\ /],
