@@ -3,6 +3,8 @@ import { strict as assert } from "node:assert";
 import { UsageError } from "../../automation/core/errors";
 import { autoApprovalProblem, checkRun, csvHeader, PLACEHOLDER_SHA256, runCheckError, type RunCheckInput } from "../../automation/core/preRun";
 import { declarationsOf } from "../../pipeline/parameters";
+import { columnList, TRAINING_FEATURES } from "../../pipeline/titanic/columns";
+import { loadTrainingDefaults } from "../../pipeline/titanic/trainingDefaults";
 import { titanicDefinition } from "../pipeline/fixtures";
 
 const definition = titanicDefinition();
@@ -36,9 +38,13 @@ describe("automation/core/preRun", () => {
   });
 
   it("uses the data's header: a feature the data cannot give is refused even with the default parameters", () => {
-    const check = checkRun(input({}, { header: HEADER.filter((c) => c !== "Cabin") }));
-    assert.deepEqual(check.problems.length, 1);
-    assert.match(check.problems[0]!, /^FeatureColumns names HasCabin: it is computed from Cabin, which the data lacks/);
+    // Data without a raw column the first default feature is computed from.
+    const [feature] = columnList(loadTrainingDefaults().featureColumns);
+    const missing = TRAINING_FEATURES.features[feature!]!.inputs[0]!;
+    const check = checkRun(input({}, { header: HEADER.filter((c) => c !== missing) }));
+    assert.ok(check.problems.length >= 1);
+    assert.ok(check.problems.every((p) => p.startsWith("FeatureColumns names ") && p.includes(missing)), check.problems.join("\n"));
+    assert.ok(check.problems.some((p) => p.startsWith(`FeatureColumns names ${feature}: `)));
     assert.equal(check.aboutOverrides, false, "no --param is to blame");
   });
 
