@@ -113,6 +113,7 @@ describe("cli", () => {
 
   describe("cli: up on the local target (the default)", () => {
     it("prepares, stages, runs and reports; writes the summary JSON of docs/architecture.md §2", async () => {
+      fs.mkdirSync(path.join(world.home, "out"));
       const summaryFile = path.join(world.home, "out", "summary.json");
       const stepSummary = path.join(world.home, "step-summary.md");
       const code = await main(["--summary", summaryFile, "--param", "MaxDepth=04"], world.deps({ env: { GITHUB_STEP_SUMMARY: stepSummary } }));

@@ -48,4 +48,16 @@ describe("cli: the command line", () => {
       assert.equal(change.version.approvalStatus, status);
     });
   }
+
+  for (const [title, argv, message] of [
+    ["through a file", ["--summary", "README.md/x.json"], /README\.md is a file, not a folder/],
+    ["into a folder that does not exist", ["--summary", "/nonexistent-dir/s.json"], /does not exist; create it first/],
+    ["run --pipeline, into a folder that does not exist", ["run", "--pipeline", "p", "--summary", "/nonexistent-dir/s.json"], /does not exist; create it first/],
+  ] as const) {
+    it(`a --summary path ${title} is refused before anything runs`, async () => {
+      assert.equal(await main([...argv], world.deps({ env: { INIT_CWD: process.cwd() } })), 2, world.stderr.join("\n"));
+      assert.match(world.stderr.join("\n"), message);
+      assert.ok(!world.calls.some((c) => /^(prepare|run|up|data|verify)/.test(c)), `nothing may start; calls: ${world.calls.join(", ")}`);
+    });
+  }
 });

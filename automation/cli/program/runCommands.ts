@@ -4,7 +4,8 @@ import { UsageError } from "../../core/errors";
 import { parseDuration } from "../../core/duration";
 import { parseParamFlags } from "../../core/parameters";
 import type { RunSummary } from "../../core/report";
-import { appendGitHubStepSummary, exitCodeFor, humanSummary, writeSummaryFile } from "../../core/summaryOutput";
+import { appendGitHubStepSummary, checkSummaryPath, exitCodeFor, humanSummary, writeSummaryFile } from "../../core/summaryOutput";
+import { callerDirectory } from "../../data/source";
 import { LOCAL_ENV, resolveEnvironments } from "../../environment";
 import { runByPipelineName } from "../commands/runByName";
 import { up } from "../commands/up";
@@ -45,7 +46,11 @@ export function addRunCommands(program: Command, ctx: CommandContext): void {
     ctx.setExitCode(exitCodeFor(summary));
   };
 
+  /** Where the summary goes, checked before anything changes (a run must not fail at its very end). */
+  const summaryPath = (flags: RunFlags): string | undefined => (flags.summary !== undefined ? checkSummaryPath(flags.summary, callerDirectory(deps.env)) : undefined);
+
   const runEnvironments = async (flags: RunFlags, deploy: boolean): Promise<void> => {
+    const summaryFile = summaryPath(flags);
     const timeoutMs = flags.timeout !== undefined ? parseDuration(flags.timeout) : undefined;
     const params = parseParamFlags(flags.param);
     if (flags.preview && flags.skipRun) deps.stderr("note: --preview never runs the pipeline; --skip-run is implied");
@@ -69,7 +74,7 @@ export function addRunCommands(program: Command, ctx: CommandContext): void {
     } finally {
       for (const environment of environments) environment.close();
     }
-    report(summary, flags.summary);
+    report(summary, summaryFile);
   };
 
   runOptions(
@@ -89,7 +94,8 @@ export function addRunCommands(program: Command, ctx: CommandContext): void {
     .action(async (flags: RunFlags) => {
       if (flags.pipeline) {
         if (flags.env) throw new UsageError("give either --env or --pipeline, not both");
-        report(await runByPipelineName(flags, deps), flags.summary);
+        const summaryFile = summaryPath(flags);
+        report(await runByPipelineName(flags, deps), summaryFile);
         return;
       }
       if (flags.region) throw new UsageError("--region goes with --pipeline; an environment's region comes from its Pulumi.<env>.yaml");
