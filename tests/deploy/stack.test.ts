@@ -18,6 +18,8 @@ const commandError = (stderr: string): Error =>
 
 const noop = () => undefined;
 const signal = new AbortController().signal;
+/** `up` previews first; a preview that passes. */
+const passingPreview = async () => ({ stdout: "", stderr: "", changeSummary: { same: 4 } });
 
 describe("deploy: Automation API stack", () => {
   it("reports only the operations that happened and never prints secret outputs", () => {
@@ -31,6 +33,7 @@ describe("deploy: Automation API stack", () => {
   it("streams CLI output line by line and passes the abort signal and policy packs to up", async () => {
     const seen: { signal?: AbortSignal; policyPacks?: string[] } = {};
     const fake = {
+      preview: passingPreview,
       up: async (o: { onOutput?: (s: string) => void; signal?: AbortSignal; policyPacks?: string[] }) => {
         o.onOutput?.("Updating (dev)\n\n   + bucket created\n");
         Object.assign(seen, { signal: o.signal, policyPacks: o.policyPacks });
@@ -47,7 +50,7 @@ describe("deploy: Automation API stack", () => {
 
   it("another update holding the stack (cloud or self-managed backend) is a clear operational error", async () => {
     for (const stderr of ["error: [409] Conflict: Another update is currently in progress.", "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file"]) {
-      const failing = { up: async () => Promise.reject(commandError(stderr)) } as unknown as AutomationApiStack;
+      const failing = { preview: passingPreview, up: async () => Promise.reject(commandError(stderr)) } as unknown as AutomationApiStack;
       await assert.rejects(new AutomationStack(failing, "dev").up({ onOutput: noop, signal }), (e: unknown) => e instanceof OperationError && /another update is in progress on stack "dev"/.test(e.message) && /pulumi cancel --stack dev/.test(e.message));
     }
   });
@@ -64,7 +67,7 @@ describe("deploy: Automation API stack", () => {
     }
   });
 
-  it("any other failure keeps the CLI's last lines", () => {
+  it("any other failure keeps the CLI's error lines with what they say below them", () => {
     const error = translate(commandError("error: update failed\n  aws:s3:Bucket artifacts: BucketAlreadyExists"), "dev");
     assert.ok(error instanceof OperationError);
     assert.match(error.message, /BucketAlreadyExists/);
