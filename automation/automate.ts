@@ -65,6 +65,7 @@ const openEnvironment = environmentFactory({
     compile: () => compileLocalPipeline(repoRoot),
     prepare: (pipeline) => prepareLocal({ repoRoot, log: stderr, pipeline }),
     openRegistry: () => openLocalRegistry(repoRoot),
+    openExecutions: () => (require("./local/openExecutions") as typeof import("./local/openExecutions")).openLocalExecutions(localHome(repoRoot)),
     destroy: (log, options) => destroyLocal(localHome(repoRoot), log, options),
     now: Date.now,
     env: process.env,

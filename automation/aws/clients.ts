@@ -1,8 +1,10 @@
 /**
- * SageMaker, S3 and STS clients for the driver: the SDK's default credential chain and its standard
- * variables (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SAGEMAKER, AWS_ENDPOINT_URL_S3,
- * all read by the SDK itself), adaptive retries, and optionally a role to assume (`deployRoleArn`).
+ * SageMaker, S3, STS and CloudWatch Logs clients for the driver: the SDK's default credential chain and
+ * its standard variables (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SAGEMAKER,
+ * AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, all read by the SDK itself), adaptive retries,
+ * and optionally a role to assume (`deployRoleArn`).
  */
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { SageMakerClient, type SageMakerClientConfig } from "@aws-sdk/client-sagemaker";
 import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -27,7 +29,7 @@ export interface AwsClientOptions {
    * Explicit endpoints (tests, private endpoints). Without them the SDK honours AWS_ENDPOINT_URL_SAGEMAKER,
    * AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL.
    */
-  readonly endpoints?: { readonly sagemaker?: string; readonly s3?: string; readonly sts?: string };
+  readonly endpoints?: { readonly sagemaker?: string; readonly s3?: string; readonly sts?: string; readonly logs?: string };
   /** Explicit credentials instead of the default chain (tests). With `roleArn`, these assume the role. */
   readonly credentials?: Credentials;
   /** Path-style S3 URLs (S3-compatible endpoints without virtual-host DNS). */
@@ -40,6 +42,8 @@ export interface AwsClients {
   readonly s3: S3Client;
   /** For GetCallerIdentity (which account and identity the credentials are). */
   readonly sts: STSClient;
+  /** For the logs of the jobs a pipeline step ran (`executions logs`). */
+  readonly logs: CloudWatchLogsClient;
   /** Close the clients' sockets. */
   destroy(): void;
 }
@@ -97,15 +101,18 @@ export async function createAwsClients(options: AwsClientOptions = {}): Promise<
     ...(options.forcePathStyle !== undefined ? { forcePathStyle: options.forcePathStyle } : {}),
   });
   const sts = new STSClient({ ...shared, ...(options.endpoints?.sts ? { endpoint: options.endpoints.sts } : {}) });
+  const logs = new CloudWatchLogsClient({ ...shared, ...(options.endpoints?.logs ? { endpoint: options.endpoints.logs } : {}) });
   return {
     region,
     sagemaker,
     s3,
     sts,
+    logs,
     destroy: () => {
       sagemaker.destroy();
       s3.destroy();
       sts.destroy();
+      logs.destroy();
     },
   };
 }

@@ -15,6 +15,7 @@ import type { ExecutionReport, ExecutionStatus, ModelReport } from "../core/repo
 import type { Log, RunOutcome, RunRequest } from "../core/run";
 import { credentialsError, describeAwsError, errorName, isAbortError, isTransientAwsError } from "./awsErrors";
 import { DEFAULT_POLL_SCHEDULE, pollDelayMs, systemClock, type Clock, type PollSchedule } from "./clock";
+import { listExecutionSteps } from "./executions";
 import { describeModelVersion } from "./modelPackage";
 import { registeredModelArn, toStepReports, type StepTypes } from "./pipelineSteps";
 import { recordApprovalAtRegistration } from "./registry";
@@ -23,8 +24,8 @@ import type { CallOptions, SageMakerApi } from "./sagemakerApi";
 
 export const DEFAULT_STOP_WAIT_MS = 180_000;
 export const DEFAULT_START_ATTEMPTS = 4;
-const STEP_PAGE_SIZE = 100;
-const MAX_STEP_PAGES = 50;
+/** How many of the newest executions are listed before a start (to tell an identical request's earlier execution). */
+export const EARLIER_EXECUTIONS = 20;
 const TERMINAL: ReadonlySet<ExecutionStatus> = new Set(["Succeeded", "Failed", "Stopped"]);
 const DISPLAY_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$/;
 
@@ -82,13 +83,40 @@ export class AwsPipelineRunner {
     if (request.signal.aborted) throw new OperationError(`interrupted before pipeline "${this.options.pipelineName}" was started; nothing was started`);
     const begun = this.clock.now();
     const deadline = request.timeoutMs !== undefined ? begun + request.timeoutMs : undefined;
+    const earlier = await this.earlierExecutions(request);
+    if (request.signal.aborted) throw new OperationError(`interrupted before pipeline "${this.options.pipelineName}" was started; nothing was started`);
     const arn = await this.start(request);
-    request.log(`started ${arn}`);
+    request.log(earlier?.arns.has(arn) ? identicalRequest(arn) : `started ${arn}`);
     try {
       const followed = await this.follow(arn, request, deadline);
-      return await this.outcome(arn, request, followed, begun);
+      return await this.outcome(arn, request, followed, begun, earlier);
     } finally {
       request.progress.done();
+    }
+  }
+
+  /**
+   * The newest executions before starting. StartPipelineExecution answers a token it has seen with the
+   * execution that token started, and says nothing else; so an ARN among these afterwards (or created
+   * before the oldest of them) means this identical request had already run. undefined when unknown.
+   */
+  private async earlierExecutions(request: RunRequest): Promise<EarlierExecutions | undefined> {
+    try {
+      const page = await this.options.sagemaker.listPipelineExecutions(
+        { PipelineName: this.options.pipelineName, SortBy: "CreationTime", SortOrder: "Descending", MaxResults: EARLIER_EXECUTIONS },
+        { abortSignal: request.signal },
+      );
+      const summaries = page.PipelineExecutionSummaries ?? [];
+      const times = summaries.map((e) => e.StartTime?.getTime()).filter((t): t is number => t !== undefined);
+      return {
+        arns: new Set(summaries.map((e) => e.PipelineExecutionArn).filter((a): a is string => !!a)),
+        complete: !page.NextToken,
+        ...(times.length > 0 ? { oldest: Math.min(...times) } : {}),
+      };
+    } catch (error) {
+      if (request.signal.aborted || isAbortError(error)) return undefined;
+      request.log(`note: cannot tell whether this exact request already ran (ListPipelineExecutions: ${credentialsError(error)?.message ?? describeAwsError(error)}); the summary reports the execution as new`);
+      return undefined;
     }
   }
 
@@ -148,7 +176,7 @@ export class AwsPipelineRunner {
   private async poll(arn: string, options: CallOptions): Promise<Poll> {
     try {
       const execution = await this.options.sagemaker.describePipelineExecution({ PipelineExecutionArn: arn }, options);
-      const steps = await this.listSteps(arn, options);
+      const steps = await listExecutionSteps(this.options.sagemaker, arn, options);
       return {
         snapshot: {
           status: (execution.PipelineExecutionStatus as ExecutionStatus | undefined) ?? "Executing",
@@ -166,21 +194,6 @@ export class AwsPipelineRunner {
         `cannot follow execution ${arn}: ${reason}. The execution keeps running in SageMaker; stop it if needed with: aws sagemaker stop-pipeline-execution --pipeline-execution-arn ${arn}`,
       );
     }
-  }
-
-  private async listSteps(arn: string, options: CallOptions): Promise<PipelineExecutionStep[]> {
-    const steps: PipelineExecutionStep[] = [];
-    let token: string | undefined;
-    for (let page = 0; page < MAX_STEP_PAGES; page++) {
-      const output = await this.options.sagemaker.listPipelineExecutionSteps(
-        { PipelineExecutionArn: arn, SortOrder: "Ascending", MaxResults: STEP_PAGE_SIZE, ...(token ? { NextToken: token } : {}) },
-        options,
-      );
-      steps.push(...(output.PipelineExecutionSteps ?? []));
-      if (!output.NextToken || output.NextToken === token) return steps;
-      token = output.NextToken;
-    }
-    return steps;
   }
 
   /** StopPipelineExecution, then poll until the execution ends, for at most `stopWaitMs`. */
@@ -235,9 +248,11 @@ export class AwsPipelineRunner {
     }
   }
 
-  private async outcome(arn: string, request: RunRequest, followed: Followed, begun: number): Promise<RunOutcome> {
+  private async outcome(arn: string, request: RunRequest, followed: Followed, begun: number, earlier: EarlierExecutions | undefined): Promise<RunOutcome> {
     const snapshot = followed.snapshot;
     const status = snapshot?.status ?? "Executing";
+    const reused = reusedExecution(earlier, arn, snapshot?.startedAt);
+    if (reused && !earlier?.arns.has(arn)) request.log(identicalRequest(arn));
     const execution: ExecutionReport = {
       arn,
       status,
@@ -246,6 +261,7 @@ export class AwsPipelineRunner {
       parameters: { ...request.parameters },
       steps: toStepReports(snapshot?.steps ?? [], this.options.stepTypes),
       failureReason: snapshot?.failureReason ?? null,
+      reused,
     };
     for (const step of execution.steps) {
       if (step.status === "Failed") request.log(`step ${step.name} (${step.type}) failed: ${step.failureReason ?? "no reason given"}`);
@@ -290,6 +306,30 @@ export class AwsPipelineRunner {
     }
   }
 }
+
+/** What the newest executions were just before a start (see `earlierExecutions`). */
+export interface EarlierExecutions {
+  readonly arns: ReadonlySet<string>;
+  /** Every execution of the pipeline was listed. */
+  readonly complete: boolean;
+  /** Start time of the oldest listed (epoch ms). */
+  readonly oldest?: number;
+}
+
+/**
+ * Whether the execution a start answered with had existed before it: listed just before, or (when the
+ * list was cut) created before the oldest listed. Both times are SageMaker's, so no clock skew enters.
+ * Two identical requests racing each other both report a new execution.
+ */
+export function reusedExecution(earlier: EarlierExecutions | undefined, arn: string, createdAt: Date | undefined): boolean {
+  if (!earlier) return false;
+  if (earlier.arns.has(arn)) return true;
+  if (earlier.complete || earlier.oldest === undefined || createdAt === undefined) return false;
+  return createdAt.getTime() < earlier.oldest;
+}
+
+const identicalRequest = (arn: string): string =>
+  `identical request: ${arn} already ran it (same ClientRequestToken), so SageMaker started nothing new; reporting that execution (--rerun starts a new one)`;
 
 /** The caller computes the token and the display name; check them against SageMaker's rules up front. */
 export function checkStartRequest(request: Pick<RunRequest, "clientRequestToken" | "displayName" | "timeoutMs">): void {

@@ -47,22 +47,30 @@ export function stepTypeOf(step: PipelineExecutionStep, known?: StepTypes): stri
  * the latest attempt wins.
  */
 export function toStepReports(steps: readonly PipelineExecutionStep[], known?: StepTypes): StepReport[] {
+  return latestAttempts(steps).map((step) => toStepReport(step, known));
+}
+
+/** The latest attempt of each named step, in start order (what `toStepReports` reports). */
+export function latestAttempts(steps: readonly PipelineExecutionStep[]): PipelineExecutionStep[] {
   const latest = new Map<string, PipelineExecutionStep>();
   for (const step of steps) {
     if (!step.StepName) continue;
     const previous = latest.get(step.StepName);
     if (!previous || (step.StartTime?.getTime() ?? 0) >= (previous.StartTime?.getTime() ?? 0)) latest.set(step.StepName, step);
   }
-  return [...latest.values()]
-    .sort((a, b) => (a.StartTime?.getTime() ?? Number.MAX_SAFE_INTEGER) - (b.StartTime?.getTime() ?? Number.MAX_SAFE_INTEGER))
-    .map((step) => ({
-      name: step.StepName!,
-      type: stepTypeOf(step, known),
-      status: STEP_STATUSES.includes(step.StepStatus as StepStatus) ? (step.StepStatus as StepStatus) : "Starting",
-      failureReason: step.FailureReason || (step.StepStatus === "Failed" ? step.Metadata?.Fail?.ErrorMessage : undefined) || null,
-      ...(step.StartTime ? { startedAt: step.StartTime.toISOString() } : {}),
-      ...(step.EndTime ? { endedAt: step.EndTime.toISOString() } : {}),
-    }));
+  return [...latest.values()].sort((a, b) => (a.StartTime?.getTime() ?? Number.MAX_SAFE_INTEGER) - (b.StartTime?.getTime() ?? Number.MAX_SAFE_INTEGER));
+}
+
+/** One step's report (its name must be set). */
+export function toStepReport(step: PipelineExecutionStep, known?: StepTypes): StepReport {
+  return {
+    name: step.StepName!,
+    type: stepTypeOf(step, known),
+    status: STEP_STATUSES.includes(step.StepStatus as StepStatus) ? (step.StepStatus as StepStatus) : "Starting",
+    failureReason: step.FailureReason || (step.StepStatus === "Failed" ? step.Metadata?.Fail?.ErrorMessage : undefined) || null,
+    ...(step.StartTime ? { startedAt: step.StartTime.toISOString() } : {}),
+    ...(step.EndTime ? { endedAt: step.EndTime.toISOString() } : {}),
+  };
 }
 
 /** The model package a succeeded RegisterModel step created (`Metadata.RegisterModel.Arn`). */

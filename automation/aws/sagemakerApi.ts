@@ -51,7 +51,7 @@ export interface SageMakerApi {
   describePipelineExecution(input: DescribePipelineExecutionRequest, options?: CallOptions): Promise<DescribePipelineExecutionResponse>;
   listPipelineExecutionSteps(input: ListPipelineExecutionStepsRequest, options?: CallOptions): Promise<ListPipelineExecutionStepsResponse>;
   stopPipelineExecution(input: StopPipelineExecutionRequest): Promise<StopPipelineExecutionResponse>;
-  listPipelineExecutions(input: ListPipelineExecutionsRequest): Promise<ListPipelineExecutionsResponse>;
+  listPipelineExecutions(input: ListPipelineExecutionsRequest, options?: CallOptions): Promise<ListPipelineExecutionsResponse>;
   listPipelineParametersForExecution(input: ListPipelineParametersForExecutionRequest): Promise<ListPipelineParametersForExecutionResponse>;
   describePipeline(input: DescribePipelineRequest): Promise<DescribePipelineResponse>;
   describeModelPackage(input: DescribeModelPackageInput): Promise<DescribeModelPackageOutput>;
@@ -67,7 +67,7 @@ export function sageMakerApi(client: SageMakerClient): SageMakerApi {
     describePipelineExecution: (input, options) => client.send(new DescribePipelineExecutionCommand(input), options ?? {}),
     listPipelineExecutionSteps: (input, options) => client.send(new ListPipelineExecutionStepsCommand(input), options ?? {}),
     stopPipelineExecution: (input) => client.send(new StopPipelineExecutionCommand(input)),
-    listPipelineExecutions: (input) => client.send(new ListPipelineExecutionsCommand(input)),
+    listPipelineExecutions: (input, options) => client.send(new ListPipelineExecutionsCommand(input), options ?? {}),
     listPipelineParametersForExecution: (input) => client.send(new ListPipelineParametersForExecutionCommand(input)),
     describePipeline: (input) => client.send(new DescribePipelineCommand(input)),
     describeModelPackage: (input) => client.send(new DescribeModelPackageCommand(input)),

@@ -6,12 +6,15 @@
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { ParameterDeclaration } from "../../pipeline/parameters";
 import { OperationError, UsageError } from "../core/errors";
+import type { ExecutionsClient } from "../core/executions";
 import type { ObjectStore } from "../core/objectStore";
 import type { RegistryClient } from "../core/registry";
 import type { RunOutcome, RunRequest } from "../core/run";
 import { credentialsError, describeAwsError, errorName, isNotFoundError } from "./awsErrors";
 import { createAwsClients, type AwsClientOptions, type AwsClients } from "./clients";
 import type { Clock } from "./clock";
+import { AwsExecutions } from "./executions";
+import { logsApi, type LogsApi } from "./logsApi";
 import { describeDeployedPipeline } from "./pipelineInfo";
 import { AwsPipelineRunner } from "./pipelineRunner";
 import type { StepTypes } from "./pipelineSteps";
@@ -32,6 +35,8 @@ export interface AwsTarget {
   /** The data hashes of the pipeline's newest execution that ran with staged data (for `run --pipeline`); undefined when none did. */
   stagedData(pipelineName: string): Promise<StagedData | undefined>;
   registry(groupName: string): RegistryClient;
+  /** A pipeline's executions, steps and job logs, by the pipeline's ARN (`executions` commands). */
+  executions(pipelineArn: string): ExecutionsClient;
   /** Whether a bucket still holds objects (any version); false when it does not exist. */
   bucketHoldsObjects(bucket: string): Promise<boolean>;
   /** The caller's identity ARN (who made a registry change). */
@@ -63,6 +68,7 @@ interface Apis {
   readonly clients: AwsClients;
   readonly sagemaker: SageMakerApi;
   readonly s3: S3Api;
+  readonly logs: LogsApi;
 }
 
 export interface ClosableAwsTarget extends AwsTarget {
@@ -77,7 +83,7 @@ export function createAwsTarget(settings: AwsTargetSettings = {}): ClosableAwsTa
       ...settings.client,
       ...(settings.region ? { region: settings.region } : {}),
       ...(settings.deployRoleArn ? { roleArn: settings.deployRoleArn } : {}),
-    }).then((clients) => ({ clients, sagemaker: sageMakerApi(clients.sagemaker), s3: s3Api(clients.s3) })));
+    }).then((clients) => ({ clients, sagemaker: sageMakerApi(clients.sagemaker), s3: s3Api(clients.s3), logs: logsApi(clients.logs) })));
   const owner = settings.accountId ? { expectedBucketOwner: settings.accountId } : {};
   const stepTypes = new Map<string, StepTypes>();
   const registryOf = async (group: string) => {
@@ -170,6 +176,17 @@ export function createAwsTarget(settings: AwsTargetSettings = {}): ClosableAwsTa
         setApproval: async (version, status, reason) => (await registry).setApproval(version, status, reason),
         promote: async (version, stage, reason, author) => (await registry).promote(version, stage, reason, author),
         history: async () => (await registry).history(),
+      };
+    },
+
+    executions(pipelineArn: string): ExecutionsClient {
+      const executions = apis().then(({ sagemaker, logs }) => new AwsExecutions({ sagemaker, logs, pipelineArn }));
+      executions.catch(() => undefined);
+      return {
+        list: async (limit) => (await executions).list(limit),
+        describe: async (id) => (await executions).describe(id),
+        logs: async (id, step) => (await executions).logs(id, step),
+        prune: async () => (await executions).prune(),
       };
     },
 

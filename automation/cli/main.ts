@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, OperationError, UsageError, type ExitCode } from "../core/errors";
 import type { CliDeps, CommandContext } from "./program/context";
+import { addExecutionCommands } from "./program/executionCommands";
 import { addModelCommands } from "./program/modelCommands";
 import { addRunCommands } from "./program/runCommands";
 import { addToolCommands } from "./program/toolCommands";
@@ -23,6 +24,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .configureOutput({ writeOut: (s) => deps.stdout(s), writeErr: (s) => deps.stderr(s.trimEnd()) });
   addRunCommands(program, ctx);
   addModelCommands(program, ctx);
+  addExecutionCommands(program, ctx);
   addToolCommands(program, ctx);
   // With no command, `up` runs: show its flags in the top-level help too.
   const up = program.commands.find((c) => c.name() === "up");

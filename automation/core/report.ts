@@ -24,6 +24,11 @@ export interface ExecutionReport {
   readonly parameters: Readonly<Record<string, string>>;
   readonly steps: readonly StepReport[];
   readonly failureReason?: string | null;
+  /**
+   * true when the run request was identical to one that had already started this execution (the same
+   * idempotency token, docs/cli.md#idempotency): nothing new ran, and this reports that earlier execution.
+   */
+  readonly reused: boolean;
 }
 
 export interface ModelMetrics {

@@ -70,12 +70,15 @@ export function writeSummaryFile(file: string, summary: RunSummary): void {
 
 const metric = (m: ModelMetrics, key: (typeof METRIC_NAMES)[number]) => (m[key] === undefined ? "-" : m[key]!.toFixed(3));
 
+/** What the summary says of an execution an identical earlier request had started (docs/cli.md#idempotency). */
+export const IDENTICAL_RERUN = "identical re-run: this exact request had already run as this execution, so nothing new ran; --rerun starts a new one";
+
 function envLines(env: EnvironmentReport): string[] {
   const lines = [`${env.env} (${env.target}):`];
   if (env.deploy) lines.push(`  deploy ${env.deploy.status} in ${env.deploy.seconds}s`);
   if (env.error) lines.push(`  error: ${env.error}`);
   if (env.execution) {
-    lines.push(`  execution ${env.execution.status}: ${env.execution.arn}`);
+    lines.push(`  execution ${env.execution.status}: ${env.execution.arn}${env.execution.reused ? ` (${IDENTICAL_RERUN})` : ""}`);
     for (const step of env.execution.steps.filter((s) => s.status === "Failed")) lines.push(`    ${step.name} failed: ${step.failureReason ?? "no reason given"}`);
   }
   if (env.model) {
@@ -100,7 +103,11 @@ export function markdownSummary(summary: RunSummary): string {
     const accuracy = env.model ? metric(env.model.metrics, "accuracy") : "-";
     const auc = env.model ? metric(env.model.metrics, "auc") : "-";
     const failed = env.execution?.steps.filter((s) => s.status === "Failed").map((s) => `${s.name}: ${s.failureReason ?? ""}`) ?? [];
-    const note = (env.error ?? failed.join("; ")).replace(/\|/g, "\\|").replace(/\n/g, " ");
+    const note = [env.execution?.reused ? "identical re-run: nothing new ran" : "", env.error ?? failed.join("; ")]
+      .filter((n) => n !== "")
+      .join("; ")
+      .replace(/\|/g, "\\|")
+      .replace(/\n/g, " ");
     return `| ${env.env} | ${env.deploy?.status ?? "-"} | ${env.execution?.status ?? "-"} | ${model} | ${accuracy} | ${auc} | ${note} |`;
   });
   return [

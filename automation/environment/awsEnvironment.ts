@@ -3,7 +3,7 @@
  * with the AWS SDK. Its account, region and resource names follow from the config alone
  * (stack/naming.ts), so nothing here needs the Pulumi CLI except deploy, preview, outputs and destroy.
  */
-import { modelPackageGroupArn } from "../../stack/arns";
+import { modelPackageGroupArn, pipelineArn } from "../../stack/arns";
 import type { StackConfig } from "../../stack/config";
 import { deployerPolicy } from "../../stack/iam/deployer";
 import { stackResourceNames } from "../../stack/naming";
@@ -92,6 +92,23 @@ export function awsEnvironment(config: StackConfig, deps: AwsEnvironmentDeps): E
       // by ARN, in the account the credentials are checked to be for: never a same-named group elsewhere.
       await aws().verifyCredentials(config.accountId);
       return { registry: aws().registry(groupArn), group: names.modelPackageGroup, author: () => aws().callerArn(), close: () => undefined };
+    },
+
+    async executions() {
+      // Like the registry: addressed by ARN, read after checking the credentials are for this account.
+      // prune is refused before any call (SageMaker keeps executions itself).
+      const client = aws().executions(pipelineArn({ partition: config.partition, region: config.region, accountId: config.accountId }, names.pipeline));
+      const verified = () => aws().verifyCredentials(config.accountId);
+      return {
+        executions: {
+          list: async (limit) => (await verified(), client.list(limit)),
+          describe: async (id) => (await verified(), client.describe(id)),
+          logs: async (id, step) => (await verified(), client.logs(id, step)),
+          prune: (olderThanMs, options) => client.prune(olderThanMs, options),
+        },
+        pipeline: names.pipeline,
+        close: () => undefined,
+      };
     },
 
     destroy: (options) => destroyAwsEnvironment(config, aws(), deps.openStack, options),

@@ -6,6 +6,7 @@
 import { prettyDefinition, type CompiledPipeline } from "../../pipeline/compile";
 import { declarationsOf, type ParameterDeclaration } from "../../pipeline/parameters";
 import type { PipelineLocation } from "../../pipeline/resolve";
+import type { ExecutionsClient } from "../core/executions";
 import type { AutoApprovalPolicy } from "../core/preRun";
 import type { ObjectStore } from "../core/objectStore";
 import type { RegistryClient } from "../core/registry";
@@ -44,6 +45,14 @@ export interface OpenedRegistry {
   readonly group: string;
   /** Who is making a change: the AWS caller ARN, or the local user. */
   author(): Promise<string>;
+  close(): void;
+}
+
+/** An environment's pipeline executions, open for one command. */
+export interface OpenedExecutions {
+  readonly executions: ExecutionsClient;
+  /** The pipeline whose executions these are. */
+  readonly pipeline: string;
   close(): void;
 }
 
@@ -91,6 +100,11 @@ export interface Environment {
   run(outputs: Readonly<Record<string, string>>, request: RunRequest): Promise<RunOutcome>;
   /** The model registry (needs no deploy, no Python). */
   registry(): Promise<OpenedRegistry>;
+  /**
+   * The pipeline's executions, their steps and step logs (AWS: SageMaker and CloudWatch Logs, after
+   * checking the credentials are for this account; local: the store, never created by reading).
+   */
+  executions(): Promise<OpenedExecutions>;
   /** Tear the environment down; refuses before changing anything when it would stop half-way. */
   destroy(options: DestroyOptions): Promise<void>;
   /** The least-privilege IAM policy of the identity that drives this environment (pretty JSON). */

@@ -5,6 +5,7 @@
 import * as os from "node:os";
 import { LOCAL, type LocalPipeline } from "../local";
 import { UsageError } from "../core/errors";
+import type { ExecutionsClient } from "../core/executions";
 import type { ObjectStore } from "../core/objectStore";
 import type { RegistryClient } from "../core/registry";
 import type { Log, RunOutcome, RunRequest } from "../core/run";
@@ -26,6 +27,8 @@ export interface LocalEnvironmentDeps {
   readonly prepare: (pipeline: LocalPipeline) => Promise<PreparedLocalTarget>;
   /** The local registry alone (no Python, no compile). */
   readonly openRegistry: () => { readonly registry: RegistryClient; readonly group: string; close(): void };
+  /** The local executions alone (no Python, no compile; reading creates no store). */
+  readonly openExecutions: () => { readonly executions: ExecutionsClient; close(): void };
   /** Remove the local store (refuses while an execution runs, and without `yes` while it holds model versions). */
   readonly destroy: (log: Log, options: { readonly yes: boolean }) => void;
   readonly now: () => number;
@@ -82,6 +85,11 @@ export function localEnvironment(deps: LocalEnvironmentDeps): Environment {
     async registry() {
       const opened = deps.openRegistry();
       return { ...opened, close: () => opened.close(), author: async () => localAuthor(deps.env) };
+    },
+
+    async executions() {
+      const opened = deps.openExecutions();
+      return { executions: opened.executions, pipeline: LOCAL.pipelineName, close: () => opened.close() };
     },
 
     async destroy(options) {

@@ -136,27 +136,27 @@ export class LocalTargetImpl implements LocalTarget {
     this.parts.db.close();
   }
 
-  private outcome(id: string, interruption?: "TimedOut" | "Stopped"): RunOutcome {
-    const execution: ExecutionReport = this.parts.records.report(id)!;
+  private outcome(id: string, interruption?: "TimedOut" | "Stopped", reused = false): RunOutcome {
+    const execution: ExecutionReport = { ...this.parts.records.report(id)!, reused };
     return { execution, model: this.parts.registry.registeredBy(id), ...(interruption ? { interruption } : {}) };
   }
 
   /** The execution a previous request with the same token started: wait for its end (another process may run it). */
   private async existing(id: string, request: RunRequest): Promise<RunOutcome> {
     const { records } = this.parts;
-    request.log(`client request token already used: execution ${executionArn(id)} is that run`);
+    request.log(`identical request: execution ${executionArn(id)} already ran it (same client request token), so nothing new starts; reporting that execution (--rerun starts a new one)`);
     const deadline = request.timeoutMs !== undefined ? Date.now() + request.timeoutMs : Infinity;
     for (;;) {
       records.recoverAbandoned(request.log);
       const status = records.status(id);
       if (status === undefined || isTerminal(status)) break;
-      if (request.signal.aborted) return this.outcome(id, "Stopped");
-      if (Date.now() > deadline) return this.outcome(id, "TimedOut");
+      if (request.signal.aborted) return this.outcome(id, "Stopped", true);
+      if (Date.now() > deadline) return this.outcome(id, "TimedOut", true);
       request.progress.update({ status, steps: records.steps(id) });
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     request.progress.update({ status: records.status(id) ?? "Failed", steps: records.steps(id) });
     request.progress.done();
-    return this.outcome(id);
+    return this.outcome(id, undefined, true);
   }
 }

@@ -3,13 +3,15 @@
  * CI role): what Pulumi needs to manage this stack's resources (classic provider: S3 and IAM APIs;
  * aws-native: Cloud Control plus the CloudFormation handler permissions of each resource type, which
  * Cloud Control checks against the caller), and what the driver itself calls (start and watch the
- * pipeline, read and update the registry, stage data). Every statement names this environment's
- * resources; `Resource: "*"` appears only for actions IAM defines no resource type for.
+ * pipeline, read and update the registry, stage data, read its jobs' logs). Every statement names this
+ * environment's resources (except the job log groups, which SageMaker shares between every job of the
+ * account and region); `Resource: "*"` appears only for actions IAM defines no resource type for.
  *
  * Pure: a function of the stack config, so the policy can be printed before anything exists
  * (`npm run automate -- deployer-policy --env <name>`) and tested without AWS.
  */
-import { bucketArn, modelPackageGroupArn, modelPackageVersionsArn, pipelineArn, roleArn, type ArnScope } from "../arns";
+import { JOB_LOG_GROUPS } from "../../pipeline/aws/jobLogs";
+import { bucketArn, logGroupArn, modelPackageGroupArn, modelPackageVersionsArn, pipelineArn, roleArn, type ArnScope } from "../arns";
 import type { StackConfig } from "../config";
 import { stackResourceNames } from "../naming";
 import { SAGEMAKER_SERVICE_PRINCIPAL } from "./executionRole";
@@ -148,6 +150,16 @@ export const EXECUTION_ACTIONS: readonly string[] = [
   "sagemaker:StopPipelineExecution",
 ];
 
+/**
+ * Driver: `executions logs` reads the log of the job a step ran from its job kind's log group
+ * (JOB_LOG_GROUPS). IAM authorizes FilterLogEvents on the log group, and the groups are the account's and
+ * region's (every SageMaker job logs there), so this cannot be narrowed to this pipeline's jobs.
+ */
+export const JOB_LOG_ACTIONS: readonly string[] = ["logs:FilterLogEvents"];
+
+/** The log groups' ARNs as IAM matches them for FilterLogEvents: with the trailing `:*`. */
+export const jobLogGroupArns = (scope: ArnScope): string[] => Object.values(JOB_LOG_GROUPS).map((group) => logGroupArn(scope, `${group}:*`));
+
 /** Driver: the model registry commands (list, describe, approve/reject, delete versions of a dev group). */
 export const REGISTRY_ACTIONS: readonly string[] = [
   "sagemaker:DeleteModelPackage",
@@ -176,6 +188,7 @@ export const SIDS = {
   bucket: "ArtifactBucket",
   objects: "ArtifactObjects",
   executions: "PipelineExecutions",
+  jobLogs: "SageMakerJobLogs",
   registry: "ModelRegistry",
   kms: "ArtifactKey",
   assumeDeployRole: "AssumeDeployRole",
@@ -268,6 +281,7 @@ export function deployerPolicy(config: StackConfig, options: DeployerPolicyOptio
     { Sid: SIDS.bucket, Effect: "Allow", Action: sorted(BUCKET_ACTIONS), Resource: bucket },
     { Sid: SIDS.objects, Effect: "Allow", Action: sorted(OBJECT_ACTIONS), Resource: `${bucket}/*` },
     { Sid: SIDS.executions, Effect: "Allow", Action: sorted(EXECUTION_ACTIONS), Resource: `${pipeline}/execution/*` },
+    { Sid: SIDS.jobLogs, Effect: "Allow", Action: sorted(JOB_LOG_ACTIONS), Resource: jobLogGroupArns(scope) },
     {
       // ListModelPackages and DescribeModelPackageGroup act on the group, the others on its versions.
       Sid: SIDS.registry,

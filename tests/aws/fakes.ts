@@ -214,8 +214,8 @@ export class FakeSageMaker implements SageMakerApi {
     return { PipelineExecutionArn: input.PipelineExecutionArn };
   }
 
-  async listPipelineExecutions(input: { NextToken?: string; MaxResults?: number; SortOrder?: string }) {
-    await this.enter("listPipelineExecutions", input);
+  async listPipelineExecutions(input: { NextToken?: string; MaxResults?: number; SortOrder?: string }, options?: CallOptions) {
+    await this.enter("listPipelineExecutions", input, options);
     const all = [...(this.options.executions ?? [])];
     if (input.SortOrder === "Ascending") all.reverse();
     const size = Math.min(input.MaxResults ?? 10, this.options.pageSize ?? 100);

@@ -15,6 +15,9 @@ import {
   ListPipelineParametersForExecutionCommand,
 } from "@aws-sdk/client-sagemaker";
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { AwsExecutions } from "../../automation/aws/executions";
+import { logsApi } from "../../automation/aws/logsApi";
 import { createAwsClients, type AwsClients } from "../../automation/aws/clients";
 import { createAwsTarget } from "../../automation/aws/target";
 import { AwsPipelineRunner } from "../../automation/aws/pipelineRunner";
@@ -63,7 +66,7 @@ describe("AWS driver against moto", function () {
   before(async function () {
     this.timeout(40_000);
     moto = await startMoto();
-    clients = await createAwsClients({ region: MOTO_REGION, endpoints: { sagemaker: moto.endpoint, s3: moto.endpoint }, credentials: MOTO_CREDENTIALS, maxAttempts: 2 });
+    clients = await createAwsClients({ region: MOTO_REGION, endpoints: { sagemaker: moto.endpoint, s3: moto.endpoint, logs: moto.endpoint }, credentials: MOTO_CREDENTIALS, maxAttempts: 2 });
     sagemaker = sageMakerApi(clients.sagemaker);
     s3 = s3Api(clients.s3);
   });
@@ -261,6 +264,41 @@ describe("AWS driver against moto", function () {
       ]);
       const execution = await clients.sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: outcome.execution.arn }));
       assert.equal(execution.PipelineExecutionDisplayName, "ci-77-dev");
+    });
+  });
+
+  describe("executions (the executions commands)", () => {
+    it("lists and describes executions and reads a step's job log with the real calls (FilterLogEvents included)", async () => {
+      await clients.sagemaker.send(new CreatePipelineCommand({ PipelineName: "ml-dev-training", RoleArn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/x`, PipelineDefinition: JSON.stringify(titanicDefinition()) }));
+      const started = [];
+      for (const display of ["dev-first", "dev-second"]) {
+        const token = `${display}-0123456789abcdef0123456789abcdef`;
+        started.push((await sagemaker.startPipelineExecution({ PipelineName: "ml-dev-training", PipelineExecutionDisplayName: display, ClientRequestToken: token, PipelineParameters: [{ Name: "MaxDepth", Value: "3" }] })).PipelineExecutionArn!);
+      }
+      const id = started[1]!.split("/").pop()!;
+      // moto has no ListPipelineExecutionSteps: only that call is faked (with a lowercase job ARN, as SageMaker writes it).
+      const api: SageMakerApi = {
+        ...sagemaker,
+        listPipelineExecutionSteps: async () => ({
+          PipelineExecutionSteps: [{ StepName: "TrainModel", StepStatus: "Succeeded", StartTime: new Date(1000), Metadata: { TrainingJob: { Arn: `arn:aws:sagemaker:${MOTO_REGION}:${MOTO_ACCOUNT_ID}:training-job/pipelines-${id}-trainmodel-ab12cd` } } }],
+        }),
+      };
+      const group = "/aws/sagemaker/TrainingJobs";
+      await clients.logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+      for (const [stream, message] of [
+        [`pipelines-${id}-TrainModel-Ab12Cd/algo-1-1767261600`, "[0]#011train-logloss:0.61"],
+        [`pipelines-${id}-TrainModel-Other/algo-1-1767261600`, "another job's line"],
+      ] as const) {
+        await clients.logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: stream }));
+        await clients.logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: stream, logEvents: [{ timestamp: Date.now(), message }] }));
+      }
+      const executions = new AwsExecutions({ sagemaker: api, logs: logsApi(clients.logs), pipelineArn: `arn:aws:sagemaker:${MOTO_REGION}:${MOTO_ACCOUNT_ID}:pipeline/ml-dev-training` });
+      assert.deepEqual((await executions.list(20)).map((e) => e.arn).sort(), [...started].sort());
+      const detail = await executions.describe(id);
+      assert.deepEqual([detail.arn, detail.displayName, detail.parameters], [started[1], "dev-second", { MaxDepth: "3" }]);
+      const logs = await executions.logs(id, "TrainModel");
+      assert.equal(logs.steps[0]!.text, "[0]#011train-logloss:0.61\n", "only this job's stream");
+      await assert.rejects(executions.describe("nope00000000"), UsageError);
     });
   });
 

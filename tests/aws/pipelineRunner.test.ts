@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import type { DescribeModelPackageOutput, StartPipelineExecutionRequest, StopPipelineExecutionRequest } from "@aws-sdk/client-sagemaker";
 import { DEFAULT_POLL_SCHEDULE, pollTimes } from "../../automation/aws/clock";
-import { AwsPipelineRunner, checkStartRequest, stopToken, type AwsPipelineRunnerOptions } from "../../automation/aws/pipelineRunner";
+import { AwsPipelineRunner, checkStartRequest, EARLIER_EXECUTIONS, reusedExecution, stopToken, type AwsPipelineRunnerOptions } from "../../automation/aws/pipelineRunner";
 import { EXIT, OperationError, UsageError } from "../../automation/core/errors";
 import {
   FakeClock,
@@ -357,17 +357,72 @@ describe("AwsPipelineRunner", () => {
     assert.ok(clock.sleeps.every((ms) => ms <= 10_000));
     const polls = pollTimes(DEFAULT_POLL_SCHEDULE, 10 * MIN).length;
     const counts = {
+      ListPipelineExecutions: sagemaker.count("listPipelineExecutions"),
       StartPipelineExecution: sagemaker.count("startPipelineExecution"),
       DescribePipelineExecution: sagemaker.count("describePipelineExecution"),
       ListPipelineExecutionSteps: sagemaker.count("listPipelineExecutionSteps"),
       DescribeModelPackage: sagemaker.count("describeModelPackage"),
       GetObject: 1,
     };
-    assert.deepEqual(counts, { StartPipelineExecution: 1, DescribePipelineExecution: polls, ListPipelineExecutionSteps: polls, DescribeModelPackage: 1, GetObject: 1 });
+    assert.deepEqual(counts, { ListPipelineExecutions: 1, StartPipelineExecution: 1, DescribePipelineExecution: polls, ListPipelineExecutionSteps: polls, DescribeModelPackage: 1, GetObject: 1 });
     assert.equal(polls, 64);
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    assert.equal(total, 131);
+    assert.equal(total, 132);
     console.log(`      10-minute execution, 4 steps: ${JSON.stringify(counts)}, ${total} calls in all`);
+  });
+
+  it("a new execution: lists the newest executions just before starting, and reports reused false", async () => {
+    const { runner, sagemaker } = setup();
+    const request = runRequest();
+    const outcome = await runner.run(request);
+    assert.equal(outcome.execution.reused, false);
+    assert.deepEqual(sagemaker.calls.slice(0, 2).map((c) => c.method), ["listPipelineExecutions", "startPipelineExecution"]);
+    assert.deepEqual(sagemaker.inputs("listPipelineExecutions")[0], { PipelineName: "ml-dev-training", SortBy: "CreationTime", SortOrder: "Descending", MaxResults: EARLIER_EXECUTIONS });
+    assert.ok(request.lines.includes(`started ${sagemaker.arn}`));
+  });
+
+  it("an identical request: the execution its token started is reported as reused, with the log saying so", async () => {
+    const clock = new FakeClock();
+    const sagemaker = new FakeSageMaker({ clock, plan: successPlan(), modelPackages: [modelPackage()], executions: [{ arn: "arn:aws:sagemaker:eu-west-1:111111111111:pipeline/ml-dev-training/execution/abc123def456", parameters: {} }] });
+    const s3 = new FakeS3();
+    s3.putText(METRICS_URI, metricsJson({ accuracy: 0.8 }));
+    const request = runRequest();
+    const outcome = await new AwsPipelineRunner({ sagemaker, s3, pipelineName: "ml-dev-training", clock }).run(request);
+    assert.equal(sagemaker.arn, "arn:aws:sagemaker:eu-west-1:111111111111:pipeline/ml-dev-training/execution/abc123def456");
+    assert.equal(outcome.execution.reused, true);
+    assert.ok(request.lines.some((l) => l.startsWith(`identical request: ${sagemaker.arn} already ran it (same ClientRequestToken)`)));
+    assert.ok(!request.lines.some((l) => l.startsWith("started ")));
+  });
+
+  it("when the executions cannot be listed, still starts, says it cannot tell, and reports reused false", async () => {
+    const { runner, sagemaker } = setup();
+    sagemaker.errors.listPipelineExecutions = [awsError("AccessDeniedException", 400, "not authorized to perform: sagemaker:ListPipelineExecutions")];
+    const request = runRequest();
+    const outcome = await runner.run(request);
+    assert.equal(outcome.execution.status, "Succeeded");
+    assert.equal(outcome.execution.reused, false);
+    assert.ok(request.lines.some((l) => /^note: cannot tell whether this exact request already ran \(ListPipelineExecutions: .*not authorized/.test(l)));
+  });
+
+  it("an interrupt while listing starts nothing", async () => {
+    const { runner, sagemaker } = setup();
+    const controller = new AbortController();
+    sagemaker.hook = (method) => {
+      if (method === "listPipelineExecutions") controller.abort();
+    };
+    await assert.rejects(runner.run(runRequest({ signal: controller.signal })), /interrupted before pipeline "ml-dev-training" was started; nothing was started/);
+    assert.equal(sagemaker.count("startPipelineExecution"), 0);
+  });
+
+  it("tells an earlier execution from a new one by SageMaker's own times, even beyond the listed page", () => {
+    const arn = "arn:x/execution/a";
+    const listed = { arns: new Set([arn]), complete: false, oldest: 5_000 };
+    assert.equal(reusedExecution(undefined, arn, new Date(0)), false, "unknown: reported as new");
+    assert.equal(reusedExecution(listed, arn, new Date(9_000)), true, "listed before the start");
+    assert.equal(reusedExecution({ arns: new Set(), complete: true }, arn, new Date(0)), false, "every execution was listed, and not this one");
+    assert.equal(reusedExecution({ ...listed, arns: new Set() }, arn, new Date(4_000)), true, "created before the oldest listed");
+    assert.equal(reusedExecution({ ...listed, arns: new Set() }, arn, new Date(6_000)), false, "created after the list");
+    assert.equal(reusedExecution({ ...listed, arns: new Set() }, arn, undefined), false, "no creation time");
   });
 
   it("checks the token and display name before calling anything", async () => {

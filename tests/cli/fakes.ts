@@ -5,6 +5,7 @@ import * as path from "node:path";
 import type { AwsTarget, AwsTargetOptions } from "../../automation/aws/target";
 import type { CliDeps } from "../../automation/cli/main";
 import { UsageError } from "../../automation/core/errors";
+import type { ExecutionDetail, ExecutionLogs, ExecutionsClient, ExecutionSummary, PruneResult } from "../../automation/core/executions";
 import type { ObjectStore } from "../../automation/core/objectStore";
 import type { ParameterDeclaration } from "../../pipeline/parameters";
 import { orderHistory, planPromotion, type Stage, type StageChange } from "../../automation/core/lifecycle";
@@ -14,6 +15,7 @@ import type { RunOutcome, RunRequest } from "../../automation/core/run";
 import { StackMissingError, type OpenStack, type StackDeployer } from "../../automation/deploy/stack";
 import { environmentFactory, pipelineFacts, type PreparedLocalTarget } from "../../automation/environment";
 import { compileLocalPipeline, destroyLocal } from "../../automation/local";
+import { openLocalExecutions } from "../../automation/local/openExecutions";
 import { REPO_ROOT } from "../harness/pulumiMocks";
 
 export const TITANIC_CSV = (() => {
@@ -85,14 +87,56 @@ export class FakeRegistry implements RegistryClient {
   }
 }
 
+/**
+ * A pipeline's executions as the AWS target answers them (the real AWS client is tested in
+ * tests/aws/executions.test.ts): two executions, every call recorded, prune refused like SageMaker's.
+ */
+export class FakeExecutions implements ExecutionsClient {
+  constructor(
+    private readonly world: World,
+    readonly pipelineArn: string,
+  ) {}
+  readonly summaries: ExecutionSummary[] = ["newest0001ab", "older0002cd"].map((id, i) => ({
+    id,
+    arn: `${this.pipelineArn}/execution/${id}`,
+    status: i === 0 ? ("Succeeded" as const) : ("Failed" as const),
+    displayName: `dev-0123456789ab`,
+    startedAt: `2026-01-0${2 - i}T10:00:00.000Z`,
+    endedAt: null,
+    failureReason: i === 0 ? null : "AlgorithmError: boom",
+  }));
+  async list(limit: number): Promise<ExecutionSummary[]> {
+    this.world.calls.push(`executions list ${this.pipelineArn} ${limit}`);
+    return this.summaries.slice(0, limit);
+  }
+  private find(id: string | undefined): ExecutionSummary {
+    const found = id === undefined ? this.summaries[0] : this.summaries.find((s) => s.id === id);
+    if (!found) throw new UsageError(`pipeline p has no execution ${id}`);
+    return found;
+  }
+  async describe(id: string | undefined): Promise<ExecutionDetail> {
+    this.world.calls.push(`executions describe ${id ?? "newest"}`);
+    const summary = this.find(id);
+    return { ...summary, pipeline: "p", parameters: { MaxDepth: "5" }, steps: [{ name: "TrainModel", type: "Training", status: "Succeeded", failureReason: null }], model: null, logs: "CloudWatch Logs" };
+  }
+  async logs(id: string | undefined, step: string | undefined): Promise<ExecutionLogs> {
+    this.world.calls.push(`executions logs ${id ?? "newest"} ${step ?? "every step"}`);
+    return { execution: this.find(id), steps: [{ step: "TrainModel", type: "Training", status: "Succeeded", source: "/aws/sagemaker/TrainingJobs:job/", text: "[0]\ttrain-logloss:0.5\n" }] };
+  }
+  async prune(): Promise<PruneResult> {
+    this.world.calls.push("executions prune");
+    throw new UsageError("executions prune is for the local store: SageMaker keeps the executions itself");
+  }
+}
+
 export type Scenario = "succeed" | "fail-gate" | "fail-step" | "timeout" | "interrupt";
 
-export function outcomeFor(scenario: Scenario, request: RunRequest, arn: string): RunOutcome {
+export function outcomeFor(scenario: Scenario, request: RunRequest, arn: string, reused = false): RunOutcome {
   const steps = [
     { name: "TrainModel", type: "Training", status: "Succeeded" as const, failureReason: null },
     { name: "EvaluateModel", type: "Processing", status: "Succeeded" as const, failureReason: null },
   ];
-  const base = { arn, startedAt: "2026-01-01T00:00:00Z", endedAt: "2026-01-01T00:09:00Z", parameters: { ...request.parameters } };
+  const base = { arn, startedAt: "2026-01-01T00:00:00Z", endedAt: "2026-01-01T00:09:00Z", parameters: { ...request.parameters }, reused };
   const model: ModelReport = { packageArn: `${arn}/package/3`, version: 3, approvalStatus: "PendingManualApproval", metrics: { accuracy: 0.82, auc: 0.87, f1: 0.75, precision: 0.78, recall: 0.72 } };
   request.progress.update({ status: "Executing", steps });
   switch (scenario) {
@@ -147,6 +191,8 @@ export class World {
   readonly registry = new FakeRegistry();
   readonly requests: { target: string; request: RunRequest }[] = [];
   scenario: Scenario = "succeed";
+  /** Targets answer every run with the execution an identical earlier request started. */
+  reusedRuns = false;
   scenarios: Record<string, Scenario> = {};
   upFailures: Record<string, Error> = {};
   /** Called inside a stack's up (e.g. to send a signal mid-deploy). */
@@ -212,7 +258,7 @@ export class World {
         if (failure) throw failure;
         this.requests.push({ target: pipeline, request });
         const env = pipeline.replace(/^pipeline-/, "");
-        return outcomeFor(this.scenarios[env] ?? this.scenario, request, `arn:aws:sagemaker:us-east-1:111111111111:pipeline/${pipeline}/execution/x1`);
+        return outcomeFor(this.scenarios[env] ?? this.scenario, request, `arn:aws:sagemaker:us-east-1:111111111111:pipeline/${pipeline}/execution/x1`, this.reusedRuns);
       },
       registry: (group) => {
         this.calls.push(`registry ${group} ${options.region ?? "default-region"}`);
@@ -222,6 +268,10 @@ export class World {
       bucketHoldsObjects: async (bucket) => {
         this.calls.push(`holds-objects ${bucket}`);
         return this.nonEmptyBuckets.has(bucket);
+      },
+      executions: (pipelineArn) => {
+        this.calls.push(`executions ${pipelineArn}`);
+        return new FakeExecutions(this, pipelineArn);
       },
       deleteModelVersions: async (group) => {
         this.calls.push(`delete-versions ${group}`);
@@ -238,7 +288,7 @@ export class World {
       run: async (request) => {
         this.calls.push("run local");
         this.requests.push({ target: "local", request });
-        return outcomeFor(this.scenarios.local ?? this.scenario, request, "local:execution/1");
+        return outcomeFor(this.scenarios.local ?? this.scenario, request, "local:execution/1", this.reusedRuns);
       },
       close: () => this.calls.push("close local"),
     };
@@ -270,6 +320,8 @@ export class World {
             this.calls.push("open local registry");
             return { registry: this.registry, group: "ml-pipeline-local-titanic-xgboost", close: () => this.calls.push("close local registry") };
           },
+          // The real local executions, over this world's store folder.
+          openExecutions: () => openLocalExecutions(this.home),
           destroy: (log, options) => destroyLocal(this.home, log, options),
           now,
           env: {},

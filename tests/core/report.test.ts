@@ -3,7 +3,7 @@ import { summaryStatus, type EnvironmentReport } from "../../automation/core/rep
 
 describe("summary status", () => {
   const env = (over: Partial<EnvironmentReport>): EnvironmentReport => ({ env: "e", target: "aws", deploy: null, outputs: {}, execution: null, model: null, ...over });
-  const execution = (status: "Succeeded" | "Failed" | "Stopped") => ({ arn: "a", status, startedAt: "", endedAt: null, parameters: {}, steps: [] });
+  const execution = (status: "Succeeded" | "Failed" | "Stopped") => ({ arn: "a", status, startedAt: "", endedAt: null, parameters: {}, steps: [], reused: false });
   it("is decided by the first environment that did not succeed", () => {
     assert.equal(summaryStatus([env({ execution: execution("Succeeded") })]), "Succeeded");
     assert.equal(summaryStatus([env({ execution: execution("Succeeded") }), env({ execution: execution("Failed") })]), "Failed");

@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { UsageError } from "../../automation/core/errors";
-import { checkSummaryPath, writeSummaryFile } from "../../automation/core/summaryOutput";
+import type { RunSummary } from "../../automation/core/report";
+import { checkSummaryPath, humanSummary, markdownSummary, writeSummaryFile } from "../../automation/core/summaryOutput";
 
 describe("automation/core/summaryOutput: checkSummaryPath", () => {
   let dir: string;
@@ -54,5 +55,35 @@ describe("automation/core/summaryOutput: checkSummaryPath", () => {
     const file = checkSummaryPath("out/s.json", dir);
     writeSummaryFile(file, { status: "Succeeded", environments: [] });
     assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).status, "Succeeded");
+  });
+});
+
+describe("automation/core/summaryOutput: an identical re-run", () => {
+  const summary = (reused: boolean): RunSummary => ({
+    status: "Succeeded",
+    environments: [
+      {
+        env: "dev",
+        target: "aws",
+        deploy: null,
+        outputs: {},
+        execution: { arn: "arn:aws:sagemaker:us-east-1:111111111111:pipeline/p/execution/abc", status: "Succeeded", startedAt: "", endedAt: null, parameters: {}, steps: [], reused },
+        model: null,
+      },
+    ],
+  });
+
+  it("says so on the execution's line, in the Markdown notes and in the JSON; a new execution says nothing of it", () => {
+    assert.match(
+      humanSummary(summary(true)),
+      /^ {2}execution Succeeded: arn:\S+\/execution\/abc \(identical re-run: this exact request had already run as this execution, so nothing new ran; --rerun starts a new one\)$/m,
+    );
+    assert.doesNotMatch(humanSummary(summary(false)), /identical/);
+    assert.match(markdownSummary(summary(true)), /\| identical re-run: nothing new ran \|$/m);
+    assert.doesNotMatch(markdownSummary(summary(false)), /identical/);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "summary-")), "s.json");
+    writeSummaryFile(file, summary(true));
+    assert.equal((JSON.parse(fs.readFileSync(file, "utf8")) as RunSummary).environments[0]!.execution!.reused, true, "--summary's JSON has the field");
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 });

@@ -151,6 +151,24 @@ describe("deployer policy: least privilege", () => {
     assert.equal(statement(policy, SIDS.kms), undefined, "no KMS statement without a key");
   });
 
+  it("job logs: reads (FilterLogEvents) the training and processing log groups of the env's account and region, nothing else", () => {
+    const calls = scanFile(path.join(REPO_ROOT, "automation", "aws", "logsApi.ts"));
+    assert.deepEqual(calls.map((c) => `${c.service}:${c.operation}`), ["cloudwatch-logs:FilterLogEvents"], "the scan finds executions logs' one CloudWatch Logs call");
+    const dev = configOf("dev");
+    const policy = deployerPolicy(dev);
+    const group = (name: string, region = dev.region, account = dev.accountId) => `arn:aws:logs:${region}:${account}:log-group:${name}:*`;
+    for (const name of ["/aws/sagemaker/TrainingJobs", "/aws/sagemaker/ProcessingJobs"]) {
+      assert.ok(allows(policy, "logs:FilterLogEvents", group(name), context(dev)), name);
+      assert.ok(!allows(policy, "logs:FilterLogEvents", group(name, "eu-west-1"), context(dev)), `${name} in another region`);
+      assert.ok(!allows(policy, "logs:FilterLogEvents", group(name, dev.region, "222222222222"), context(dev)), `${name} in another account`);
+      for (const action of ["logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:PutLogEvents", "logs:GetLogEvents"]) {
+        assert.ok(!allows(policy, action, group(name), context(dev)), `${action} on ${name}`);
+      }
+    }
+    assert.ok(!allows(policy, "logs:FilterLogEvents", group("/aws/lambda/anything"), context(dev)), "another log group");
+    assert.ok(!allows(policy, "logs:FilterLogEvents", group("/aws/sagemaker/Endpoints/x"), context(dev)), "SageMaker's other log groups");
+  });
+
   it("the optional statements: deploy role, KMS key, S3 state backend", () => {
     const withExtras = CONFIGS[CONFIGS.length - 1]!.config;
     const policy = deployerPolicy(withExtras, { backendUrl: "s3://acme-pulumi-state/ml-pipeline/?region=us-east-1" });

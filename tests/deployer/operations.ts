@@ -4,11 +4,12 @@
  * the request is checked against. An operation missing here fails the coverage test: add it with its
  * action and resource, then make sure the deployer policy grants it.
  */
-import { modelPackageGroupArn, pipelineArn, bucketArn } from "../../stack/arns";
+import { JOB_LOG_GROUPS } from "../../pipeline/aws/jobLogs";
+import { logGroupArn, modelPackageGroupArn, pipelineArn, bucketArn } from "../../stack/arns";
 import type { StackConfig } from "../../stack/config";
 import { stackResourceNames } from "../../stack/naming";
 
-export type ResourceKind = "any" | "pipeline" | "execution" | "group" | "modelPackage" | "bucket" | "object" | "deployRole" | "none";
+export type ResourceKind = "any" | "pipeline" | "execution" | "group" | "modelPackage" | "bucket" | "object" | "jobLogGroup" | "deployRole" | "none";
 
 export interface Authorization {
   readonly actions: readonly string[];
@@ -38,6 +39,8 @@ export const OPERATIONS: Readonly<Record<string, Authorization>> = {
   "s3:ListObjectVersions": { actions: ["s3:ListBucketVersions"], resource: "bucket" },
   "s3:HeadBucket": { actions: ["s3:ListBucket"], resource: "bucket" },
   "s3:GetBucketLocation": { actions: ["s3:GetBucketLocation"], resource: "bucket" },
+  // CloudWatch Logs: a step's job log (the action is on the log group, whose ARN IAM matches with `:*`).
+  "cloudwatch-logs:FilterLogEvents": { actions: ["logs:FilterLogEvents"], resource: "jobLogGroup" },
   // STS
   "sts:GetCallerIdentity": { actions: ["sts:GetCallerIdentity"], resource: "any" },
   "sts:AssumeRole": { actions: ["sts:AssumeRole"], resource: "deployRole" },
@@ -68,6 +71,8 @@ export function sampleResource(kind: ResourceKind, config: StackConfig): string 
       return bucketArn(config.partition, names.bucket);
     case "object":
       return `${bucketArn(config.partition, names.bucket)}/data/titanic_train.csv`;
+    case "jobLogGroup":
+      return logGroupArn(scope, `${JOB_LOG_GROUPS.TrainingJob}:*`);
     case "deployRole":
       if (!config.deployRoleArn) throw new Error("sampleResource(deployRole) needs a config with deployRoleArn");
       return config.deployRoleArn;

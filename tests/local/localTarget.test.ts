@@ -108,7 +108,8 @@ describe("local target: the mini pipeline", function () {
     const second = await target.run(again);
     assert.equal(second.execution.arn, first.execution.arn);
     assert.deepEqual(second.model, first.model);
-    assert.ok(recorded.log.some((l) => l.includes("client request token already used")));
+    assert.ok(recorded.log.some((l) => l.startsWith(`identical request: execution ${first.execution.arn} already ran it`)));
+    assert.deepEqual([first.execution.reused, second.execution.reused], [false, true], "the second run reports that nothing new ran");
     assert.equal((store.db.prepare("SELECT COUNT(*) AS n FROM executions").get() as { n: number }).n, 1);
   });
 

@@ -5,6 +5,7 @@
  */
 import * as os from "node:os";
 import * as path from "node:path";
+import type { ExecutionSummary } from "../../core/executions";
 import type { ExecutionReport, ExecutionStatus, StepReport, StepStatus } from "../../core/report";
 import type { JsonObject } from "../expressions";
 import { isSameProcessAlive, killGroup, processIdentity } from "../python";
@@ -49,6 +50,18 @@ interface StepRow {
 }
 
 const ACTIVE: readonly ExecutionStatus[] = ["Executing", "Stopping"];
+
+function summaryOf(row: ExecutionRow): ExecutionSummary {
+  return {
+    id: row.id,
+    arn: executionArn(row.id),
+    status: row.status,
+    displayName: row.display_name || null,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    failureReason: row.failure_reason,
+  };
+}
 export const isTerminal = (status: ExecutionStatus): boolean => !ACTIVE.includes(status);
 
 export class ExecutionStore {
@@ -153,7 +166,63 @@ export class ExecutionStore {
       parameters: JSON.parse(row.parameters) as Record<string, string>,
       steps: this.steps(id),
       failureReason: row.failure_reason,
+      reused: false,
     };
+  }
+
+  /** The newest `limit` executions, newest first (for `executions list`). */
+  list(limit: number): ExecutionSummary[] {
+    const rows = this.db.prepare("SELECT * FROM executions ORDER BY started_at DESC, rowid DESC LIMIT ?").all(limit) as ExecutionRow[];
+    return rows.map(summaryOf);
+  }
+
+  /** One execution's summary, or undefined. */
+  summary(id: string): ExecutionSummary | undefined {
+    const row = this.db.prepare("SELECT * FROM executions WHERE id = ?").get(id) as ExecutionRow | undefined;
+    return row ? summaryOf(row) : undefined;
+  }
+
+  /** The pipeline an execution ran. */
+  pipelineOf(id: string): string | undefined {
+    return (this.db.prepare("SELECT pipeline_name FROM executions WHERE id = ?").get(id) as { pipeline_name: string } | undefined)?.pipeline_name;
+  }
+
+  /** A step's log file: `<folder>/logs/<step>.log` (docs/local-target.md). */
+  logFile(id: string, step: string): string {
+    return path.join(this.folder(id), "logs", `${step}.log`);
+  }
+
+  /**
+   * Removes the records of the executions that ended before `endedBefore` (ISO-8601), except those still
+   * running and those that registered a model version (the version's lineage names its execution); in
+   * one transaction, so a run starting meanwhile is never touched. With `dryRun`, removes nothing and
+   * returns the same answer. Their folders are the caller's to remove (`folder(id)`), after this commits.
+   */
+  prune(endedBefore: string, dryRun: boolean): { readonly removed: ExecutionSummary[]; readonly keptRegistered: { id: string; version: number }[]; readonly running: number } {
+    return this.db
+      .transaction(() => {
+        const old = this.db
+          .prepare(`SELECT * FROM executions WHERE status NOT IN ('Executing', 'Stopping') AND ended_at IS NOT NULL AND ended_at < ? ORDER BY started_at, rowid`)
+          .all(endedBefore) as ExecutionRow[];
+        const registered = new Map(
+          (this.db.prepare("SELECT execution_id AS id, MIN(version) AS version FROM model_packages WHERE execution_id IS NOT NULL GROUP BY execution_id").all() as { id: string; version: number }[]).map(
+            (r) => [r.id, r.version],
+          ),
+        );
+        const removed = old.filter((r) => !registered.has(r.id));
+        const keptRegistered = old.filter((r) => registered.has(r.id)).map((r) => ({ id: r.id, version: registered.get(r.id)! }));
+        const running = (this.db.prepare("SELECT COUNT(*) AS n FROM executions WHERE status IN ('Executing', 'Stopping')").get() as { n: number }).n;
+        if (!dryRun) {
+          const steps = this.db.prepare("DELETE FROM steps WHERE execution_id = ?");
+          const execution = this.db.prepare("DELETE FROM executions WHERE id = ? AND status NOT IN ('Executing', 'Stopping')");
+          for (const row of removed) {
+            steps.run(row.id);
+            execution.run(row.id);
+          }
+        }
+        return { removed: removed.map(summaryOf), keptRegistered, running };
+      })
+      .immediate();
   }
 
   /** Executions still running (call after `recoverAbandoned`: what is left has a live owner). */
