@@ -37,6 +37,14 @@ export interface ModelMetrics {
   readonly f1?: number;
   readonly precision?: number;
   readonly recall?: number;
+  /** The number of test rows the metrics were computed on. */
+  readonly rows?: number;
+  /** 95 % interval of each metric that has one (Wilson for the proportions, bootstrap for f1 and auc). */
+  readonly intervals?: Readonly<Partial<Record<"accuracy" | "auc" | "f1" | "precision" | "recall", readonly [number, number]>>>;
+  /** Accuracy of always predicting the test split's majority class (the baseline to beat). */
+  readonly majorityAccuracy?: number;
+  /** The Production version the model was compared with, and its accuracy on the same rows. */
+  readonly champion?: { readonly version: string; readonly accuracy: number };
 }
 
 export interface ModelReport {

@@ -1,6 +1,10 @@
-/** The evaluation step: a processing job that scores the test split and writes metrics.json. */
+/**
+ * The evaluation step: a processing job that scores the test split, and the champion (the group's
+ * Production version, from ChampionModelUrl) on the same rows, and writes metrics.json with the gate's
+ * verdict (docs/architecture.md §4).
+ */
 import type { ProcessingStep } from "../definition";
-import { execution, join, parameter, type Expr } from "../expressions";
+import { asString, execution, join, parameter, type Expr } from "../expressions";
 import type { StepContext } from "./context";
 import { EVALUATION_REPORT, METRICS_FILE, METRICS_OUTPUT, STEP } from "./names";
 import { PARAMETER as P } from "./parameters";
@@ -13,7 +17,7 @@ export function evaluationStep({ input, settings, image, code, cache, kms, s3, d
   return {
     Name: STEP.evaluate,
     Type: "Processing",
-    Description: "Score the held-out test split (training/compute_metrics.py) and write metrics.json",
+    Description: "Score the held-out test split and the champion on it (training/compute_metrics.py) and write metrics.json",
     Arguments: {
       RoleArn: input.roleArn,
       AppSpecification: {
@@ -28,12 +32,22 @@ export function evaluationStep({ input, settings, image, code, cache, kms, s3, d
           `${PROCESSING}/evaluation`,
           "--target_column",
           parameter(P.target),
+          "--champion-model",
+          `${PROCESSING}/champion`,
+          "--champion-version",
+          parameter(P.championModelVersion),
+          "--accuracy-threshold",
+          asString(parameter(P.accuracyThreshold)),
+          "--champion-tolerance",
+          asString(parameter(P.championTolerance)),
         ],
       },
       ProcessingResources: { ClusterConfig: { InstanceType: parameter(P.processingInstanceType), InstanceCount: 1, VolumeSizeInGB: settings.volumeSizeGb } },
       ProcessingInputs: [
         processingInput("model", trainedModelArtifact(), `${PROCESSING}/model`),
         processingInput("test", dataUri(P.testFile, P.testDataSha256), `${PROCESSING}/test`),
+        // The champion's model.tar.gz, or the code's no_champion.json marker: an input cannot be empty.
+        processingInput("champion", parameter(P.championModelUrl), `${PROCESSING}/champion`),
         // All runtime modules side by side, so compute_metrics.py imports the shared feature module.
         processingInput("code", s3(code.sourcePrefix), `${PROCESSING}/input/code`),
       ],

@@ -11,6 +11,13 @@ export const EVALUATION_REPORT = "EvaluationReport";
 export const METRICS_OUTPUT = "metrics";
 export const METRICS_FILE = "metrics.json";
 export const ACCURACY_PATH = "binary_classification_metrics.accuracy.value";
+/** metrics.json's gate (training/titanic/evaluation.py): the champion's accuracy - ChampionTolerance, 0 without one. */
+export const CHAMPION_FLOOR_PATH = "gate.champion_floor";
+/** One line saying which gate condition failed (or that both pass). */
+export const GATE_SUMMARY_PATH = "gate.summary";
+/** Strings for the version's customer metadata: its accuracy, and the champion's ("none" without one). */
+export const GATE_ACCURACY_TEXT_PATH = "gate.accuracy_text";
+export const GATE_CHAMPION_ACCURACY_TEXT_PATH = "gate.champion_accuracy_text";
 export const DATA_PREFIX = "data/";
 
 /**

@@ -108,6 +108,26 @@ export const PARAMETER_RULES: { readonly [K in ParameterName]: ParameterRule } =
     allowed: "a commit id (letters, digits, . _ -; at most 128 characters), or unknown",
     why: "the driver sets it to the commit it runs from (GITHUB_SHA, else git HEAD, -dirty with uncommitted changes)",
   },
+  ChampionModelUrl: {
+    kind: "text",
+    driverOwned: true,
+    check: (v) => /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+$/.test(v),
+    allowed: "the s3:// URI of the Production version's model.tar.gz, or of the code's no_champion.json (no champion)",
+    why: "the driver sets it to the model of the group's Production version, which the evaluation scores on the same test rows; a processing input cannot be empty, so no champion is the no_champion.json marker",
+  },
+  ChampionModelVersion: {
+    kind: "text",
+    driverOwned: true,
+    check: (v) => /^(none|[1-9][0-9]{0,8})$/.test(v),
+    allowed: "the Production version's number, or none",
+    why: "the driver sets it with ChampionModelUrl, so metrics.json and the registered version record which version the new one was compared with",
+  },
+  ChampionTolerance: {
+    kind: "number",
+    min: 0,
+    max: 1,
+    why: "how much less accurate than the Production version a new model may be and still register: 0 demands at least the champion's accuracy, 1 ignores the champion",
+  },
 };
 
 /** TrainDataSha256, TestDataSha256, SourceCommit: set by the driver at start, never by `--param`. */

@@ -26,15 +26,35 @@ export const PARAMETER = {
   trainDataSha256: "TrainDataSha256",
   testDataSha256: "TestDataSha256",
   sourceCommit: "SourceCommit",
+  championModelUrl: "ChampionModelUrl",
+  championModelVersion: "ChampionModelVersion",
+  championTolerance: "ChampionTolerance",
 } as const;
 
 const P = PARAMETER;
 
-/** Lineage parameters the driver sets at start (staged data hashes, commit); "unknown" when started elsewhere. */
-export const LINEAGE_PARAMETERS = [P.trainDataSha256, P.testDataSha256, P.sourceCommit] as const;
+/**
+ * Lineage parameters the driver sets at start: the staged data hashes, the commit ("unknown" when
+ * started elsewhere) and the champion the new model is compared with (the group's Production version;
+ * "no champion" when started elsewhere).
+ */
+export const LINEAGE_PARAMETERS = [P.trainDataSha256, P.testDataSha256, P.sourceCommit, P.championModelUrl, P.championModelVersion] as const;
 
-/** The pipeline parameters of docs/architecture.md §4, with working defaults. */
-export function titanicParameters(settings: PipelineSettings, defaults: TrainingDefaults): Parameter[] {
+/** The default of ChampionTolerance: a new model may be this much less accurate than the champion. */
+export const DEFAULT_CHAMPION_TOLERANCE = 0.01;
+/** ChampionModelVersion when there is no champion. */
+export const NO_CHAMPION_VERSION = "none";
+/**
+ * The file ChampionModelUrl points to when there is no champion: a processing input cannot be empty,
+ * so "no champion" is this marker, shipped with the code (training/no_champion.json).
+ */
+export const NO_CHAMPION_FILE = "no_champion.json";
+
+/**
+ * The pipeline parameters of docs/architecture.md §4, with working defaults. `noChampionUrl` is the
+ * S3 URI of the code's NO_CHAMPION_FILE (the default of ChampionModelUrl).
+ */
+export function titanicParameters(settings: PipelineSettings, defaults: TrainingDefaults, noChampionUrl: string): Parameter[] {
   return [
     { Name: P.maxDepth, Type: "Integer", DefaultValue: defaults.maxDepth },
     { Name: P.eta, Type: "Float", DefaultValue: defaults.eta },
@@ -53,5 +73,8 @@ export function titanicParameters(settings: PipelineSettings, defaults: Training
     { Name: P.trainDataSha256, Type: "String", DefaultValue: "unknown" },
     { Name: P.testDataSha256, Type: "String", DefaultValue: "unknown" },
     { Name: P.sourceCommit, Type: "String", DefaultValue: "unknown" },
+    { Name: P.championModelUrl, Type: "String", DefaultValue: noChampionUrl },
+    { Name: P.championModelVersion, Type: "String", DefaultValue: NO_CHAMPION_VERSION },
+    { Name: P.championTolerance, Type: "Float", DefaultValue: DEFAULT_CHAMPION_TOLERANCE },
   ];
 }

@@ -5,10 +5,10 @@
 import type { ProductionVariantInstanceType, TransformInstanceType } from "@aws-sdk/client-sagemaker";
 import { XGBOOST_FRAMEWORK_VERSION } from "../aws/regions";
 import type { RegisterModelStep } from "../definition";
-import { asString, execution, join, parameter, stepProperty, type Expr } from "../expressions";
+import { asString, execution, join, jsonGet, parameter, stepProperty, type Expr } from "../expressions";
 import type { StepContext } from "./context";
-import { METRICS_FILE, METRICS_OUTPUT, STEP } from "./names";
-import { LINEAGE_PARAMETERS, PARAMETER as P, titanicParameters } from "./parameters";
+import { EVALUATION_REPORT, GATE_ACCURACY_TEXT_PATH, GATE_CHAMPION_ACCURACY_TEXT_PATH, METRICS_FILE, METRICS_OUTPUT, STEP } from "./names";
+import { LINEAGE_PARAMETERS, NO_CHAMPION_FILE, PARAMETER as P, titanicParameters } from "./parameters";
 import { STEP_RETRIES } from "./retries";
 import { trainedModelArtifact } from "./trainingStep";
 
@@ -77,7 +77,7 @@ export function registrationStep(context: StepContext): RegisterModelStep {
 function registrationMetadata({ input, code, s3, dataUri }: StepContext): Record<string, string | Expr> {
   // Column lists hold commas, which customer metadata refuses: they are recorded in the description.
   const excluded: readonly string[] = [...LINEAGE_PARAMETERS, P.featureColumns, P.categoricalColumns];
-  const parameters = titanicParameters(input.settings, input.defaults).filter((p) => !excluded.includes(p.Name));
+  const parameters = titanicParameters(input.settings, input.defaults, s3(`${code.sourcePrefix}${NO_CHAMPION_FILE}`)).filter((p) => !excluded.includes(p.Name));
   return {
     "code-sha256": input.codeSha256,
     "code-archive": s3(code.archive),
@@ -92,5 +92,10 @@ function registrationMetadata({ input, code, s3, dataUri }: StepContext): Record
     "output-schema": s3(`${code.sourcePrefix}output_schema.json`),
     "input-columns": input.schema.inputColumns,
     "output-fields": input.schema.outputFields,
+    // The champion/challenger comparison of the gate (metrics.json's champion and gate hold the details).
+    accuracy: jsonGet(STEP.evaluate, EVALUATION_REPORT, GATE_ACCURACY_TEXT_PATH),
+    "champion-version": parameter(P.championModelVersion),
+    "champion-model": parameter(P.championModelUrl),
+    "champion-accuracy": jsonGet(STEP.evaluate, EVALUATION_REPORT, GATE_CHAMPION_ACCURACY_TEXT_PATH),
   };
 }

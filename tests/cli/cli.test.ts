@@ -118,7 +118,8 @@ describe("cli", () => {
       const stepSummary = path.join(world.home, "step-summary.md");
       const code = await main(["--summary", summaryFile, "--param", "MaxDepth=04"], world.deps({ env: { GITHUB_STEP_SUMMARY: stepSummary } }));
       assert.equal(code, 0, world.stderr.join("\n"));
-      assert.deepEqual(world.calls, ["data default", "prepare local", "run local", "close local"]);
+      // The registry is asked for the Production version (the champion) before anything changes.
+      assert.deepEqual(world.calls, ["data default", "open local registry", "close local registry", "prepare local", "run local", "close local"]);
       const staged = world.store("local").objects;
       const { TrainDataSha256, TestDataSha256, SourceCommit, ...overrides } = world.requests[0]!.request.parameters;
       assert.deepEqual(overrides, { MaxDepth: "4" }, "overrides only, normalised");
@@ -189,6 +190,28 @@ describe("cli", () => {
       assert.match(a!, /^[0-9a-f]{64}$/);
       assert.equal(world.requests[0]!.request.displayName, "dev-0123456789ab");
     });
+
+    it("compares with the Production version: its model is staged and named by ChampionModelUrl and ChampionModelVersion", async () => {
+      const model = path.join(world.home, "champion.tar.gz");
+      fs.writeFileSync(model, "a model");
+      world.registry.add(1, "Approved");
+      world.registry.add(2, "Approved");
+      world.registry.versions[0] = { ...world.registry.versions[0]!, stage: "Production", modelDataUrl: `file://${model}` };
+      assert.equal(await main([], world.deps()), 0, world.stderr.join("\n"));
+      const { ChampionModelUrl, ChampionModelVersion } = world.requests[0]!.request.parameters;
+      assert.equal(ChampionModelVersion, "1");
+      const key = ChampionModelUrl!.replace(/^s3:\/\/[^/]+\//, "");
+      assert.match(key, /^champions\/[0-9a-f]{64}\/model\.tar\.gz$/, "the local registry's copy is staged, content-addressed");
+      assert.equal(world.store("local").objects.get(key)!.body.toString(), "a model");
+      assert.match(world.stdout.join("") + world.stderr.join(""), /compared with the Production version 1/);
+    });
+
+    it("passes no champion parameters without a Production version (the definition's defaults mean none)", async () => {
+      world.registry.add(1, "Approved");
+      assert.equal(await main([], world.deps()), 0, world.stderr.join("\n"));
+      const parameters = world.requests[0]!.request.parameters;
+      assert.ok(!("ChampionModelUrl" in parameters) && !("ChampionModelVersion" in parameters), JSON.stringify(parameters));
+    });
   });
 
   describe("cli: up on AWS environments", () => {
@@ -196,6 +219,9 @@ describe("cli", () => {
       assert.equal(await run("up", "--env", "dev,staging"), 0, world.stderr.join("\n"));
       const sequence = world.calls.filter((c) => /^(verify|open|up|run) /.test(c));
       assert.deepEqual(sequence, [
+        "verify 111111111111",
+        "verify 222222222222",
+        // each registry is opened (in its account) to find the Production version the run compares with
         "verify 111111111111",
         "verify 222222222222",
         "open dev",
@@ -290,7 +316,7 @@ describe("cli", () => {
     it("lists versions newest first with status, created time, accuracy and AUC", async () => {
       assert.equal(await run("models", "list", "--env", "local"), 0);
       const out = world.stdout.join("");
-      assert.match(out, /version\s+stage\s+status\s+created\s+accuracy\s+auc/);
+      assert.match(out, /version\s+stage\s+status\s+created\s+accuracy \[95% interval\]\s+auc\s+test rows/);
       assert.ok(out.indexOf("\n2 ") < out.indexOf("\n1 "), out);
       assert.match(out, /2\s+-\s+PendingManualApproval\s+2026-01-02T00:00:00Z\s+0\.820\s+0\.850/);
     });

@@ -23,8 +23,9 @@ export const CONTRACT_PARAMETER_TYPES = {
   TrainingInstanceCount: "Integer",
   ProcessingInstanceType: "String",
   ModelApprovalStatus: "String",
+  ChampionTolerance: "Float",
 } as const;
-export const LINEAGE_PARAMETER_TYPES = { TrainDataSha256: "String", TestDataSha256: "String", SourceCommit: "String" } as const;
+export const LINEAGE_PARAMETER_TYPES = { TrainDataSha256: "String", TestDataSha256: "String", SourceCommit: "String", ChampionModelUrl: "String", ChampionModelVersion: "String" } as const;
 
 export const devConfig = (overrides: Record<string, unknown> = {}): StackConfig =>
   parseStackConfig({ ...stackConfigFile("dev"), ...overrides }, "dev");

@@ -51,6 +51,9 @@ describe("the Titanic pipeline definition", () => {
       TrainDataSha256: "unknown",
       TestDataSha256: "unknown",
       SourceCommit: "unknown",
+      ChampionModelUrl: `s3://test-bucket/code/${code}/src/no_champion.json`,
+      ChampionModelVersion: "none",
+      ChampionTolerance: 0.01,
     });
     assert.deepEqual(definition.Parameters.find((p) => p.Name === "ModelApprovalStatus")!.EnumValues, ["PendingManualApproval", "Approved", "Rejected"]);
   });
@@ -116,28 +119,39 @@ describe("the Titanic pipeline definition", () => {
   it("evaluates the trained model on TestFile with compute_metrics.py and declares metrics.json as a property file", () => {
     assert.deepEqual(evaluate.Arguments.AppSpecification!.ContainerEntrypoint, ["python3", "/opt/ml/processing/input/code/compute_metrics.py"]);
     const inputs = evaluate.Arguments.ProcessingInputs!;
-    assert.deepEqual(inputs.map((i) => i.InputName), ["model", "test", "code"]);
+    assert.deepEqual(inputs.map((i) => i.InputName), ["model", "test", "champion", "code"]);
     assert.deepEqual(inputs[0]!.S3Input!.S3Uri, { Get: "Steps.TrainModel.ModelArtifacts.S3ModelArtifacts" });
     assert.deepEqual(inputs[1]!.S3Input!.S3Uri, { "Std:Join": { On: "", Values: ["s3://test-bucket/data/", get("TestDataSha256"), "/", get("TestFile")] } });
-    assert.equal(inputs[2]!.S3Input!.S3Uri, `s3://test-bucket/code/${code}/src/`);
+    assert.deepEqual(inputs[2]!.S3Input!.S3Uri, get("ChampionModelUrl"));
+    assert.equal(inputs[2]!.S3Input!.LocalPath, "/opt/ml/processing/champion");
+    assert.equal(inputs[3]!.S3Input!.S3Uri, `s3://test-bucket/code/${code}/src/`);
     const args = evaluate.Arguments.AppSpecification!.ContainerArguments!;
     assert.deepEqual(args.slice(0, 2), ["--input-model", "/opt/ml/processing/model"]);
     assert.deepEqual(args[3], { "Std:Join": { On: "", Values: ["/opt/ml/processing/test/", get("TestFile")] } });
+    const champion = args.slice(args.indexOf("--champion-model"));
+    assert.deepEqual(champion.slice(0, 4), ["--champion-model", "/opt/ml/processing/champion", "--champion-version", get("ChampionModelVersion")]);
+    assert.deepEqual(champion.slice(4), ["--accuracy-threshold", str("AccuracyThreshold"), "--champion-tolerance", str("ChampionTolerance")]);
     assert.deepEqual(evaluate.PropertyFiles, [{ PropertyFileName: "EvaluationReport", OutputName: "metrics", FilePath: "metrics.json" }]);
     const [output] = evaluate.Arguments.ProcessingOutputConfig!.Outputs!;
     assert.equal(output!.OutputName, "metrics");
     assert.equal(output!.S3Output!.LocalPath, "/opt/ml/processing/evaluation");
   });
 
-  it("gates registration on accuracy >= AccuracyThreshold, read from the property file", () => {
-    const accuracy = { "Std:JsonGet": { PropertyFile: { Get: "Steps.EvaluateModel.PropertyFiles.EvaluationReport" }, Path: "binary_classification_metrics.accuracy.value" } };
-    assert.deepEqual(gate.Arguments.Conditions, [{ Type: "GreaterThanOrEqualTo", LeftValue: accuracy, RightValue: get("AccuracyThreshold") }]);
+  it("gates registration on accuracy >= AccuracyThreshold and >= the champion's accuracy - ChampionTolerance, read from the property file", () => {
+    const report = (path: string) => ({ "Std:JsonGet": { PropertyFile: { Get: "Steps.EvaluateModel.PropertyFiles.EvaluationReport" }, Path: path } });
+    const accuracy = report("binary_classification_metrics.accuracy.value");
+    assert.deepEqual(gate.Arguments.Conditions, [
+      { Type: "GreaterThanOrEqualTo", LeftValue: accuracy, RightValue: get("AccuracyThreshold") },
+      { Type: "GreaterThanOrEqualTo", LeftValue: accuracy, RightValue: report("gate.champion_floor") },
+    ]);
     assert.deepEqual(gate.Arguments.IfSteps.map((s) => s.Name), ["RegisterModel"]);
     assert.deepEqual(gate.Arguments.ElseSteps.map((s) => s.Name), ["AccuracyBelowThreshold"]);
     assert.deepEqual(definition.Steps.map((s) => s.Name), ["TrainModel", "EvaluateModel", "CheckAccuracy"], "branch steps are not top-level steps");
     const message = JSON.stringify(fail.Arguments.ErrorMessage);
     assert.ok(message.includes(JSON.stringify(accuracy)), "the fail message states the measured accuracy");
     assert.ok(message.includes('{"Get":"Parameters.AccuracyThreshold"}'), "and the threshold");
+    assert.ok(message.includes(JSON.stringify(report("gate.summary"))), "and which condition failed");
+    assert.ok(message.includes(JSON.stringify(report("gate.champion_floor"))), "and the champion's floor");
   });
 
   it("registers the model version with the env's group, approval parameter, serving container and metrics", () => {
@@ -175,6 +189,10 @@ describe("the Titanic pipeline definition", () => {
     assert.ok(!("param:FeatureColumns" in metadata), "comma-separated values cannot be customer metadata");
     assert.ok(JSON.stringify(args.ModelPackageDescription).includes('{"Get":"Parameters.FeatureColumns"}'), "the column lists go into the description");
     assert.ok(Object.keys(metadata).length <= 50);
+    assert.deepEqual(metadata["champion-version"], get("ChampionModelVersion"));
+    assert.deepEqual(metadata["champion-model"], get("ChampionModelUrl"));
+    assert.deepEqual(metadata["champion-accuracy"], { "Std:JsonGet": { PropertyFile: { Get: "Steps.EvaluateModel.PropertyFiles.EvaluationReport" }, Path: "gate.champion_accuracy_text" } });
+    assert.deepEqual(metadata.accuracy, { "Std:JsonGet": { PropertyFile: { Get: "Steps.EvaluateModel.PropertyFiles.EvaluationReport" }, Path: "gate.accuracy_text" } });
     assert.deepEqual(args.MetadataProperties, { GeneratedBy: { Get: "Execution.PipelineExecutionArn" }, CommitId: get("SourceCommit"), Repository: "ml-pipeline" });
     assert.equal(args.SamplePayloadUrl, `s3://test-bucket/code/${code}/sample-payload.tar.gz`);
     assert.equal(args.Task, "CLASSIFICATION");

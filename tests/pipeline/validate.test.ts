@@ -142,7 +142,7 @@ describe("pipeline definition validation", () => {
         pushAt(
           d,
           [...EVAL, "Arguments", "ProcessingInputs"],
-          ...Array.from({ length: 8 }, (_, i) => ({ InputName: `extra${i}`, S3Input: { S3Uri: "s3://b/k", LocalPath: `/opt/ml/processing/x${i}` } })),
+          ...Array.from({ length: 7 }, (_, i) => ({ InputName: `extra${i}`, S3Input: { S3Uri: "s3://b/k", LocalPath: `/opt/ml/processing/x${i}` } })),
         ),
       expect: /11 processing inputs; SageMaker allows 10/,
     },

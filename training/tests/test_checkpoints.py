@@ -279,7 +279,7 @@ OTHER_RUNS = {
     "seed": dict(FIXTURE_HPS, seed="8"),
     "num_round": dict(FIXTURE_HPS, num_round="40"),
     "eta": dict(FIXTURE_HPS, eta="0.2"),
-    "features": dict(FIXTURE_HPS, feature_columns="Pclass,Sex,Age,Fare"),
+    "features": dict(FIXTURE_HPS, feature_columns="Pclass,Sex,Age,Fare", categorical_columns="Sex"),
     "min_category_count": dict(FIXTURE_HPS, min_category_count="5"),
     "data": FIXTURE_HPS,  # same options, one row less in the file
 }

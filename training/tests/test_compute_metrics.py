@@ -56,12 +56,16 @@ def expected(fixture_model: ModelBundle, eval_csv: str) -> Tuple[np.ndarray, np.
 
 
 def test_metrics_format(metrics: Any) -> None:
-    assert list(metrics) == ["binary_classification_metrics"]
+    assert list(metrics) == ["binary_classification_metrics", "evaluation", "champion", "gate"]
+    assert metrics["evaluation"]["rows"] == 60 and metrics["evaluation"]["confidence_level"] == 0.95
+    assert metrics["champion"] is None and metrics["gate"]["passed"] is True
     m = metrics["binary_classification_metrics"]
     for key in SCALARS:
-        assert set(m[key]) == {"value", "standard_deviation"}
+        assert set(m[key]) == {"value", "standard_deviation", "confidence_interval_95"}
         assert type(m[key]["value"]) is float and 0.0 <= m[key]["value"] <= 1.0
-        assert m[key]["standard_deviation"] == "NaN"
+        ci = m[key]["confidence_interval_95"]
+        assert 0.0 <= ci["lower"] <= m[key]["value"] <= ci["upper"] <= 1.0
+        assert type(m[key]["standard_deviation"]) is float
     cmx = m["confusion_matrix"]
     assert set(cmx) == {"0", "1"} and all(set(row) == {"0", "1"} for row in cmx.values())
     assert all(type(v) is int for row in cmx.values() for v in row.values())
@@ -188,3 +192,57 @@ def test_bad_input_exits_nonzero_with_one_line(packaged: str, tmp_path: Path, ca
     assert len(lines) == 1 and lines[0].startswith("compute_metrics.py: error: "), res.stderr
     assert fragment in lines[0]
     assert not os.path.exists(os.path.join(out, "metrics.json"))
+
+
+def test_no_champion_marker_means_no_champion(packaged: str, tmp_path: Path, eval_csv: str, metrics: Any) -> None:
+    """The ChampionModelUrl default: a folder holding only no_champion.json (shipped with the code)."""
+    marker = tmp_path / "champion"
+    marker.mkdir()
+    shutil.copy(os.path.join(TRAINING, "no_champion.json"), str(marker / "no_champion.json"))
+    out = str(tmp_path / "out")
+    res = run_metrics(os.path.join(packaged, "model"), eval_csv, out, extra=[
+        "--champion-model", str(marker), "--champion-version", "none", "--accuracy-threshold", "0.1",
+        "--champion-tolerance", "0.01"])
+    assert res.returncode == 0, res.stderr
+    got = read_json_strict(os.path.join(out, "metrics.json"))
+    assert got["champion"] is None and got["binary_classification_metrics"] == metrics["binary_classification_metrics"]
+    gate = got["gate"]
+    assert gate["champion_floor"] == 0.0 and gate["passed"] is True and gate["accuracy_threshold"] == 0.1
+    assert "there is no champion" in gate["summary"]
+
+
+def test_the_champion_is_scored_on_the_same_rows_and_the_gate_says_what_failed(
+        packaged: str, tmp_path: Path, eval_csv: str, metrics: Any) -> None:
+    weak = Job(tmp_path / "weak", FIXTURE_CSV)
+    assert weak.train({"feature_columns": "Fare", "categorical_columns": "", "num_round": "1",
+                       "max_depth": "1"}).returncode == 0
+    champion = os.path.join(packaged, "model")
+    accuracy = metrics["binary_classification_metrics"]["accuracy"]["value"]
+
+    # the same model as champion and challenger: equal accuracy passes (tolerance 0.01)
+    out = str(tmp_path / "same")
+    res = run_metrics(champion, eval_csv, out, extra=["--champion-model", champion, "--champion-version", "4"])
+    assert res.returncode == 0, res.stderr
+    got = read_json_strict(os.path.join(out, "metrics.json"))
+    assert got["champion"]["version"] == "4" and got["champion"]["accuracy"] == accuracy
+    assert got["champion"]["rows"] == 60 and got["gate"]["passed"] is True
+    assert got["gate"]["champion_floor"] == pytest.approx(accuracy - 0.01)
+    assert "champion (version 4) on the same rows: accuracy=" in res.stdout
+
+    # a weaker challenger: the champion condition fails; a high threshold fails too
+    out = str(tmp_path / "weaker")
+    res = run_metrics(weak.model_dir, eval_csv, out, extra=[
+        "--champion-model", champion, "--champion-version", "4", "--accuracy-threshold", "0.99",
+        "--champion-tolerance", "0"])
+    assert res.returncode == 0, res.stderr
+    gate = read_json_strict(os.path.join(out, "metrics.json"))["gate"]
+    assert gate["passes_threshold"] is False and gate["passes_champion"] is False and gate["passed"] is False
+    assert gate["champion_accuracy"] == accuracy and gate["champion_floor"] == accuracy
+    assert "below the AccuracyThreshold 0.99" in gate["summary"]
+    assert "below the champion's (version 4) accuracy %.4f minus the ChampionTolerance 0.0" % accuracy in gate["summary"]
+
+
+def test_a_missing_champion_model_is_an_error(packaged: str, tmp_path: Path, eval_csv: str) -> None:
+    res = run_metrics(os.path.join(packaged, "model"), eval_csv, str(tmp_path / "out"),
+                      extra=["--champion-model", str(tmp_path / "nope")], cwd=str(tmp_path))
+    assert res.returncode == 2 and "champion model not found" in res.stderr

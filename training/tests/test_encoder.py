@@ -40,13 +40,13 @@ def test_encoder_unknown_missing_and_rare_buckets(schema: Schema) -> None:
 
 
 def test_encoder_rare_missing_goes_to_unknown_and_numeric_nan_kept(schema: Schema) -> None:
-    train = typed(schema, [{"Pclass": 3, "Sex": s, "Age": a}
+    train = typed(schema, [{"Pclass": 3, "Sex": s, "PassengerId": a}
                            for s, a in [("male", 20), ("female", None), ("male", 30), ("female", 40)]])
-    enc = FeatureEncoder.fit(train, schema, ["Sex", "Age"], ["Sex"], min_category_count=1)
+    enc = FeatureEncoder.fit(train, schema, ["Sex", "PassengerId"], ["Sex"], min_category_count=1)
     assert enc.levels["Sex"] == ["female", "male"]
-    m = enc.transform(typed(schema, [{"Pclass": 1, "Sex": "male"}, {"Pclass": 1, "Sex": "other", "Age": 5}]))
+    m = enc.transform(typed(schema, [{"Pclass": 1, "Sex": "male"}, {"Pclass": 1, "Sex": "other", "PassengerId": 5}]))
     np.testing.assert_array_equal(m[:, :3], [[0, 1, 0], [0, 0, 1]])
-    assert math.isnan(m[0, 3]) and m[1, 3] == 5.0
+    assert math.isnan(m[0, 3]) and m[1, 3] == 5.0  # a number without an imputation rule stays NaN
 
 
 def test_encoder_numeric_column_as_categorical_uses_integer_strings(schema: Schema) -> None:
@@ -69,7 +69,7 @@ def test_encoder_of_another_format_is_rejected(schema: Schema) -> None:
     frame, _, _ = read_csv_file(FIXTURE_CSV, schema, "Survived")
     d = FeatureEncoder.fit(frame, schema, ["Pclass"], []).to_dict()
     with pytest.raises(DataError, match="unsupported feature encoder format"):
-        FeatureEncoder.from_dict(dict(d, format_version=2))
+        FeatureEncoder.from_dict(dict(d, format_version=3))
     with pytest.raises(DataError, match="model feature names differ"):
         FeatureEncoder.from_dict(dict(d, model_features=["Age"]))
 
@@ -86,6 +86,26 @@ def test_feature_option_errors(schema: Schema, features: Sequence[str], cats: Se
     assert message in str(e.value)
 
 
-def test_categorical_not_in_features_is_ignored(schema: Schema) -> None:
-    _, used, ignored = FeatureEncoder.check_options(schema, ["Age", "Sex"], ["Sex", "Embarked"])
-    assert used == ["Sex"] and ignored == ["Embarked"]
+def test_categorical_not_in_features_is_an_error_naming_it(schema: Schema) -> None:
+    assert FeatureEncoder.check_options(schema, ["Age", "Sex", "Title"], ["Title", "Sex"]) == \
+        (["Age", "Sex", "Title"], ["Sex", "Title"])
+    with pytest.raises(DataError, match="--categorical_columns names Embarked, which is not in --feature_columns "
+                                        r"\(Age,Sex\): add it to --feature_columns or remove it"):
+        FeatureEncoder.check_options(schema, ["Age", "Sex"], ["Sex", "Embarked"])
+    with pytest.raises(DataError, match="names Deck, Embarked, which are not in"):
+        FeatureEncoder.check_options(schema, ["Age"], ["Deck", "Embarked"])
+
+
+def test_missing_numbers_are_imputed_with_values_learned_in_fit(schema: Schema) -> None:
+    train = typed(schema, [{"Pclass": 3, "Sex": "male", "Name": "A, Mr. B", "Age": 30, "SibSp": 1, "Fare": 8},
+                           {"Pclass": 3, "Sex": "male", "Name": "A, Mr. C", "Age": 40, "SibSp": 0, "Fare": 10},
+                           {"Pclass": 1, "Sex": "female", "Name": "A, Mrs. D", "Age": 50, "SibSp": 1, "Fare": 90}])
+    enc = FeatureEncoder.fit(train, schema, ["Pclass", "Age", "FamilySize", "Fare"], [], min_category_count=1)
+    m = enc.transform(typed(schema, [{"Pclass": 3, "Sex": "male"}, {"Pclass": 1, "Sex": "female"},
+                                     {"Pclass": 2, "Sex": "female", "Name": "X, Miss. Y"}]))
+    # Age: median of the title group (Mr 35, Mrs 50), else of all (40); FamilySize 1; Fare: median of the class
+    np.testing.assert_array_equal(m[:, 1], [35.0, 40.0, 40.0])
+    np.testing.assert_array_equal(m[:, 2], [1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(m[:, 3], [9.0, 90.0, 10.0])
+    again = FeatureEncoder.from_dict(json.loads(json.dumps(enc.to_dict())))
+    assert again.imputer.fills == enc.imputer.fills

@@ -7,7 +7,7 @@ import pytest
 
 from titanic.errors import DataError
 from titanic.features import DERIVED_FEATURES, add_derived, available_features, check_inputs_present, \
-    deck_from_cabin, title_from_name
+    deck_from_cabin, title_for, title_from_name
 from titanic.payloads import parse_records
 from titanic.schema import Schema, load_schema
 
@@ -54,19 +54,43 @@ def test_derived_features_and_missing_propagation(schema: Schema) -> None:
     assert d["HasCabin"].tolist() == [1.0, 0.0, 0.0]
     assert d["Deck"][0] == "C" and pd.isna(d["Deck"][1])
     assert d["FarePerPerson"][0] == pytest.approx(22.5) and math.isnan(d["FarePerPerson"][2])
-    assert d["Title"].tolist()[:2] == ["Mrs", "Mr"] and pd.isna(d["Title"][2])
+    assert d["Title"].tolist() == ["Mrs", "Mr", "Mr"]  # no Name: the fallback of Sex
 
 
 def test_available_features_are_the_raw_columns_plus_the_derived_ones(schema: Schema) -> None:
     avail = available_features(schema)
     assert set(DERIVED_FEATURES) <= set(avail)
-    assert avail["Title"] == ("string", ("Name",)) and avail["FarePerPerson"] == ("number", ("Fare", "SibSp", "Parch"))
+    assert avail["Title"] == ("string", ("Name", "Sex")) and avail["SexClass"] == ("string", ("Sex", "Pclass")) and avail["FarePerPerson"] == ("number", ("Fare", "SibSp", "Parch"))
     assert avail["Age"] == ("number", ("Age",)) and avail["Sex"] == ("string", ("Sex",))
 
 
 def test_inputs_of_selected_features_must_be_present(schema: Schema) -> None:
-    check_inputs_present(schema, ["Pclass", "Title"], ["Pclass", "Name"], "file x")
+    check_inputs_present(schema, ["Pclass", "Title"], ["Pclass", "Name", "Sex"], "file x")
     with pytest.raises(DataError, match="file x: feature column Age not found"):
         check_inputs_present(schema, ["Age"], ["Pclass"], "file x")
     with pytest.raises(DataError, match="file x: feature Title needs column Name"):
-        check_inputs_present(schema, ["Title"], ["Pclass"], "file x")
+        check_inputs_present(schema, ["Title"], ["Pclass", "Sex"], "file x")
+
+
+@pytest.mark.parametrize("name,sex,age,title", [
+    ("A, Mrs. B", "female", None, "Mrs"),
+    ("A, Mrs. B", "male", None, "Mr"),  # contradiction: Sex wins, the title is discarded
+    ("A, Miss. B", "male", 8.0, "Master"),
+    ("A, Mr. B", "female", 40.0, "Miss"),
+    ("A, Master. B", "female", 5.0, "Miss"),
+    ("A, Dr. B", "female", 50.0, "Rare"),  # a Rare title implies no sex
+    ("A, Dr. B", "male", 50.0, "Rare"),
+    (None, "male", 10.0, "Master"),
+    (None, "male", None, "Mr"),
+    (None, "female", 10.0, "Miss"),
+    ("no title", "male", 30.0, "Mr"),
+    (None, None, None, None),
+])
+def test_title_agrees_with_sex_or_falls_back(name: Optional[str], sex: Optional[str], age: Optional[float],
+                                             title: Optional[str]) -> None:
+    assert title_for(name, sex, age) == title
+
+
+def test_sex_class(schema: Schema) -> None:
+    frame = parse_records([{"Pclass": 1, "Sex": "female"}, {"Pclass": 3, "Sex": "male"}], schema)
+    assert add_derived(frame, ["SexClass"])["SexClass"].tolist() == ["female_1", "male_3"]

@@ -155,7 +155,9 @@ def test_missing_values_are_accepted(served: ModelBundle) -> None:
     csv_preds = probabilities(run(served, "Pclass,Sex,Age,Fare\n3,male,,\n", "text/csv"))
     assert csv_preds[0] == pytest.approx(preds[0]["probability"])
     frame = inference.input_fn("Pclass,Sex,Age\n3,male,\n", "text/csv")
-    assert np.isnan(served.encoder.transform(frame)[0][served.encoder.model_features.index("Age")])
+    # a missing Age is imputed: the median Age of the training passengers with the (fallback) title Mr
+    age = served.encoder.transform(frame)[0][served.encoder.model_features.index("Age")]
+    assert age == pytest.approx(served.encoder.imputer.fills["Age"]["Mr"])
 
 
 def test_target_column_in_request_is_ignored(served: ModelBundle, raw_rows: List[Dict[str, str]]) -> None:
@@ -199,3 +201,34 @@ def test_unsupported_accept_is_an_error(served: ModelBundle) -> None:
 def test_model_fn_reports_a_missing_model(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="preprocessing.json not found"):
         inference.model_fn(str(tmp_path))
+
+
+MINIMAL = [{"Pclass": c, "Sex": s} for c in (1, 2, 3) for s in ("female", "male")]
+
+
+def predict_records(model: ModelBundle, records: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    body, _ = run(model, json.dumps({"instances": records}), "application/json")
+    return list(json.loads(body)["predictions"])
+
+
+def test_minimal_records_of_each_class_and_sex_are_the_documented_imputation(served: ModelBundle) -> None:
+    """Only the required fields: scored exactly like the record with the imputed values written out
+    (Age: median of the fallback title, Fare: median of the class, SibSp = Parch = 0)."""
+    fills = served.encoder.imputer.fills
+    full = []
+    for rec in MINIMAL:
+        title = "Miss" if rec["Sex"] == "female" else "Mr"
+        full.append(dict(rec, Name="X, %s. Y" % title, Age=fills["Age"].get(title, fills["Age"]["*"]),
+                         SibSp=0, Parch=0, Fare=fills["Fare"].get(str(rec["Pclass"]), fills["Fare"]["*"])))
+    minimal = predict_records(served, MINIMAL)
+    assert len(minimal) == 6 and all(0.0 < p["probability"] < 1.0 for p in minimal)
+    assert minimal == predict_records(served, full)
+
+
+@pytest.mark.parametrize("pclass", [1, 2, 3])
+def test_contradictory_titles_resolve_by_the_documented_rule(served: ModelBundle, pclass: int) -> None:
+    """Sex is authoritative: a title implying the other sex is discarded, as if Name were absent."""
+    male, female = {"Pclass": pclass, "Sex": "male", "Age": 30}, {"Pclass": pclass, "Sex": "female", "Age": 30}
+    got = predict_records(served, [dict(male, Name="A, Mrs. B"), male, dict(male, Name="A, Miss. B"),
+                                   dict(female, Name="A, Mr. B"), female, dict(female, Name="A, Master. B")])
+    assert got[0] == got[1] == got[2] and got[3] == got[4] == got[5]

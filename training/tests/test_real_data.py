@@ -1,10 +1,11 @@
 """End to end on the real Kaggle train.csv (skipped when data/titanic/train.csv is absent)."""
 import json
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
-from typing import Tuple
+from typing import Any, Dict, List, Tuple
 
 import numpy as np
 import pytest
@@ -50,7 +51,7 @@ def test_serving_the_real_model_on_raw_records(real_job: Job, real_split: Tuple[
     labels = np.array([p["label"] for p in preds])
     assert len(preds) == 179 and (labels == y).mean() > 0.75
     # typical passengers: 1st-class woman vs. 3rd-class man
-    rich = {"Pclass": 1, "Sex": "female", "Name": "A, Mrs. B", "SibSp": 1, "Parch": 0, "Fare": 80.0}
+    rich = {"Pclass": 1, "Sex": "female", "Name": "A, Mrs. B", "SibSp": 1, "Parch": 0, "Fare": 80.0, "Age": 35}
     poor = {"Pclass": 3, "Sex": "male", "Name": "C, Mr. D", "SibSp": 0, "Parch": 0, "Fare": 7.9}
     p = inference.predict_fn(inference.input_fn(json.dumps({"instances": [rich, poor]}), "application/json"),
                              model)
@@ -76,15 +77,39 @@ def test_shipped_files_alone_run_train_and_evaluate_fast(real_split: Tuple[str, 
     assert train_s < 10 and eval_s < 10
 
 
-def test_cross_validation_tool_runs(tmp_path: Path) -> None:
-    """The CV tool's comparison mode (small settings): both recipes are scored."""
+def test_nested_cv_tool_smoke_run() -> None:
+    """The nested-CV tool on tiny settings (--quick: 3 outer folds, 2 inner, 2 feature sets, 2 configs)."""
     if not os.path.isfile(REAL_CSV):
         pytest.skip("real data absent: %s" % REAL_CSV)
     # run as a module from training/, as the README says: the tool imports the titanic package
-    res = subprocess.run([PYTHON, "-m", "tools.cross_validate", "--repeats", "1", "--split-seeds", "0", "--workers", "1"],
+    res = subprocess.run([PYTHON, "-m", "tools.nested_cv", "--quick", "--workers", "1"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, cwd=TRAINING)
     assert res.returncode == 0, res.stderr
     out = res.stdout
-    assert "original recipe" in out and "defaults" in out and "holdout (20%, seed 42" in out
-    accs = [float(line.split()[1]) for line in out.splitlines() if line.strip().startswith("accuracy")]
-    assert len(accs) == 2 and accs[1] > accs[0] > 0.7
+    assert "scope train80: 713 rows" in out and "3 folds" in out
+    rows = {m.group(1): float(m.group(2)) for m in (re.match(r"^  (.+?) +(\d\.\d{4}) ±", line) for line in out.splitlines())
+            if m and not m.group(1).startswith("features")}
+    assert set(rows) == {"search (feature set + hyperparameters inside)", "baseline: gender rule (female -> survived)",
+                         "baseline: majority class"}
+    assert 0.55 < rows["baseline: majority class"] < 0.65 < rows["baseline: gender rule (female -> survived)"]
+    assert "search - gender rule, paired on the same folds" in out
+
+
+def test_minimal_records_with_the_defaults(real_job: Job) -> None:
+    """Only Pclass and Sex: every class x sex gets a sensible answer (women of the 1st and 2nd class
+    survive, men of the 2nd and 3rd do not; 1st-class passengers fare best within their sex, every woman
+    above every man of the 2nd and 3rd class), and a contradictory title changes nothing."""
+    model = inference.model_fn(real_job.model_dir)
+    keys = [(s, c) for s in ("female", "male") for c in (1, 2, 3)]
+    records: List[Dict[str, Any]] = [{"Pclass": c, "Sex": s} for s, c in keys]
+    p = inference.predict_fn(inference.input_fn(json.dumps({"instances": records}), "application/json"), model)
+    prob = {k: float(q["probability"]) for k, q in zip(keys, p)}
+    label = {k: int(q["label"]) for k, q in zip(keys, p)}
+    print("minimal records: %s" % ", ".join("%s %d: %.3f" % (s, c, prob[(s, c)]) for s, c in keys))
+    assert label[("female", 1)] == label[("female", 2)] == 1 and label[("male", 2)] == label[("male", 3)] == 0
+    assert prob[("female", 1)] >= prob[("female", 2)] >= prob[("female", 3)]
+    assert prob[("male", 1)] > max(prob[("male", 2)], prob[("male", 3)])
+    assert min(prob[("female", c)] for c in (1, 2, 3)) > max(prob[("male", 2)], prob[("male", 3)])
+    odd = [dict(r, Name="X, %s. Y" % ("Mr" if r["Sex"] == "female" else "Mrs")) for r in records]
+    q = inference.predict_fn(inference.input_fn(json.dumps({"instances": odd}), "application/json"), model)
+    assert q == p

@@ -45,9 +45,10 @@ def imported_modules(tree: ast.AST) -> List[str]:
 
 def test_shipped_file_set() -> None:
     assert runtime_files() == [
-        "compute_metrics.py", "defaults.json", "inference.py", "input_schema.json", "output_schema.json",
-        "titanic/__init__.py", "titanic/checkpoints.py", "titanic/cli.py", "titanic/encoder.py",
-        "titanic/errors.py", "titanic/evaluation.py", "titanic/features.py", "titanic/metrics.py",
+        "compute_metrics.py", "defaults.json", "inference.py", "input_schema.json", "no_champion.json",
+        "output_schema.json", "titanic/__init__.py", "titanic/checkpoints.py", "titanic/cli.py",
+        "titanic/encoder.py", "titanic/errors.py", "titanic/evaluation.py", "titanic/features.py",
+        "titanic/imputation.py", "titanic/metrics.py",
         "titanic/model.py", "titanic/model_dir.py", "titanic/options.py", "titanic/payloads.py",
         "titanic/records.py", "titanic/schema.py", "titanic/serving.py", "titanic/training.py",
         "train_model.py"]

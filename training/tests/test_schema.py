@@ -55,3 +55,21 @@ def test_code_files_are_found_at_the_code_root_not_in_the_package() -> None:
 def test_invalid_schemas_are_rejected(schema: object, message: str) -> None:
     with pytest.raises(DataError, match=message):
         validate_schema(schema)
+
+
+def test_default_features_are_computed_from_schema_fields_and_need_only_the_required_ones(schema: Schema) -> None:
+    """Schema = model: every default feature (and categorical column) is computed from schema columns;
+    the raw columns they need without an imputation rule or a fallback are exactly the schema's
+    required columns, and every required column is used."""
+    from titanic.features import available_features
+    from titanic.imputation import RULES
+    from titanic.options import load_defaults
+    defaults = load_defaults()
+    avail = available_features(schema)
+    names = set(schema_column_names(schema))
+    assert set(defaults["categorical_columns"]) <= set(defaults["feature_columns"])
+    raw = {c for f in defaults["feature_columns"] for c in avail[f][1]}
+    assert raw <= names
+    required = {c["name"] for c in schema["columns"] if c.get("required")}
+    # Name only feeds Title, which falls back to a title implied by Sex (titanic.features.title_for)
+    assert {c for c in raw if c not in RULES and c != "Name"} == required

@@ -109,16 +109,34 @@ def test_bare_flag_means_empty_list(tmp_path: Path) -> None:
     assert meta["options"]["categorical_columns"] == []
 
 
-def test_drop_rows_missing_and_ignored_categoricals(tmp_path: Path) -> None:
+def test_drop_rows_missing(tmp_path: Path) -> None:
     job = Job(tmp_path, FIXTURE_CSV)
-    res = job.train({"feature_columns": "Age,Sex,Pclass", "categorical_columns": "Sex,Embarked",
+    res = job.train({"feature_columns": "Age,Sex,Pclass", "categorical_columns": "Sex",
                      "drop_rows_missing": "Age", "num_round": "5"})
     assert res.returncode == 0, res.stderr
-    assert "ignored: Embarked" in res.stdout
     meta = read_json_strict(os.path.join(job.model_dir, "preprocessing.json"))
     assert meta["training_data"]["rows_dropped"] > 0
     assert meta["training_data"]["rows"] + meta["training_data"]["rows_dropped"] == 60
-    assert meta["options"]["categorical_columns_ignored"] == ["Embarked"]
+
+
+def test_a_categorical_column_outside_the_features_is_an_error_naming_it(tmp_path: Path) -> None:
+    job = Job(tmp_path, FIXTURE_CSV)
+    res = job.train({"feature_columns": "Age,Sex,Pclass", "categorical_columns": "Sex,Embarked", "num_round": "5"})
+    assert res.returncode == 2 and res.stderr.count("\n") == 1
+    assert "--categorical_columns names Embarked, which is not in --feature_columns" in res.stderr
+    assert not os.listdir(job.model_dir)
+
+
+def test_the_model_records_its_input_contract(tmp_path: Path) -> None:
+    job = Job(tmp_path, FIXTURE_CSV)
+    res = job.train({"feature_columns": "Sex,Pclass,Age,FamilySize,Title", "categorical_columns": "Sex,Title",
+                     "num_round": "5"})
+    assert res.returncode == 0, res.stderr
+    contract = read_json_strict(os.path.join(job.model_dir, "preprocessing.json"))["input_contract"]
+    assert contract["required"] == ["Pclass", "Sex"] and contract["required_unused"] == []
+    assert sorted(contract["imputed"]) == ["Age", "Parch", "SibSp"] and contract["optional"] == ["Name"]
+    assert contract["unused"] == ["PassengerId", "Ticket", "Fare", "Cabin", "Embarked"]
+    assert "requests need Pclass, Sex; imputed when missing: Age, SibSp, Parch" in res.stdout
 
 
 def test_crlf_and_bom_training_file(tmp_path: Path) -> None:

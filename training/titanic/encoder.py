@@ -5,22 +5,25 @@ at each split). Categorical features are one-hot encoded over the levels seen at
 `min_category_count` times in training; a missing value is its own level "__missing__" when that
 frequent. Rare levels, levels never seen in training and a rare "__missing__" all map to the
 explicit "__unknown__" column, which therefore has a learned meaning ("a rare value") instead of
-being an all-zero row.
+being an all-zero row. Missing optional numeric inputs (Age, Fare, SibSp, Parch) are imputed first
+(titanic.imputation), with values learned in fit().
 """
 import re
-from typing import Any, Dict, Iterable, List, Mapping, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 import pandas as pd
 
 from .errors import DataError
 from .features import add_derived, available_features
+from .imputation import Imputer
 from .schema import Schema, schema_target
 
 UNKNOWN = "__unknown__"
 MISSING = "__missing__"
 ENCODER_FORMAT = "ml-pipeline/titanic-feature-encoder"
-ENCODER_FORMAT_VERSION = 1
+ENCODER_FORMAT_VERSION = 2  # 2: imputation; version 1 (no imputation) is still read
+READABLE_FORMAT_VERSIONS = (1, 2)
 _BAD_NAME_CHARS = re.compile(r"[\[\]<,]")
 
 
@@ -48,8 +51,9 @@ class FeatureEncoder:
 
     def __init__(self, feature_columns: Iterable[str], categorical_columns: Iterable[str],
                  levels: Mapping[str, Iterable[str]], min_category_count: int,
-                 feature_kinds: Mapping[str, str]) -> None:
+                 feature_kinds: Mapping[str, str], imputer: Optional[Imputer] = None) -> None:
         self.feature_columns = list(feature_columns)
+        self.imputer = imputer or Imputer({})
         self.categorical_columns = list(categorical_columns)
         self.levels = {k: list(v) for k, v in levels.items()}
         self.min_category_count = int(min_category_count)
@@ -59,8 +63,9 @@ class FeatureEncoder:
     # -- construction ----------------------------------------------------
     @classmethod
     def check_options(cls, schema: Schema, feature_columns: Sequence[str],
-                      categorical_columns: Sequence[str]) -> Tuple[List[str], List[str], List[str]]:
-        """Validate the feature options; returns (features, categoricals used, ignored)."""
+                      categorical_columns: Sequence[str]) -> Tuple[List[str], List[str]]:
+        """Validate the feature options; returns (features, categoricals in feature order). A categorical column
+        that is not a feature is an error: it would silently do nothing."""
         avail = available_features(schema)
         if not feature_columns:
             raise DataError("--feature_columns is empty; name at least one feature")
@@ -74,23 +79,33 @@ class FeatureEncoder:
         for name in feature_columns:
             if avail[name][0] == "string" and name not in categorical_columns:
                 raise DataError("feature column %s holds text; list it in --categorical_columns too" % name)
+        outside = [c for c in categorical_columns if c not in feature_columns]
+        if outside:
+            raise DataError("--categorical_columns names %s, which %s not in --feature_columns (%s): add %s to "
+                            "--feature_columns or remove %s from --categorical_columns"
+                            % (", ".join(outside), "is" if len(outside) == 1 else "are", ",".join(feature_columns),
+                               "it" if len(outside) == 1 else "them", "it" if len(outside) == 1 else "them"))
         used = [c for c in feature_columns if c in categorical_columns]
-        ignored = [c for c in categorical_columns if c not in feature_columns]
-        return list(feature_columns), used, ignored
+        return list(feature_columns), used
 
     @classmethod
     def fit(cls, frame: pd.DataFrame, schema: Schema, feature_columns: Sequence[str],
             categorical_columns: Sequence[str], min_category_count: int = 10) -> "FeatureEncoder":
-        features, cats, _ = cls.check_options(schema, feature_columns, categorical_columns)
+        features, cats = cls.check_options(schema, feature_columns, categorical_columns)
         if int(min_category_count) < 1:
             raise DataError("--min_category_count must be >= 1")
-        derived = add_derived(frame, features)
+        raw: List[str] = []
+        avail = available_features(schema)
+        for name in features:
+            raw.extend(c for c in avail[name][1] if c not in raw)
+        imputer = Imputer.fit(frame, raw)
+        derived = add_derived(imputer.fill(frame), features)
         levels: Dict[str, List[str]] = {}
         for name in cats:
             counts = derived[name].map(canonical_category).value_counts()
             levels[name] = sorted(str(k) for k, n in counts.items() if n >= int(min_category_count))
         kinds = {name: "categorical" if name in cats else "numeric" for name in features}
-        return cls(features, cats, levels, min_category_count, kinds)
+        return cls(features, cats, levels, min_category_count, kinds, imputer)
 
     def _model_feature_names(self) -> List[str]:
         names: List[str] = []
@@ -118,7 +133,7 @@ class FeatureEncoder:
         return out
 
     def transform(self, frame: pd.DataFrame) -> np.ndarray:
-        derived = add_derived(frame, self.feature_columns)
+        derived = add_derived(self.imputer.fill(frame), self.feature_columns)
         n = len(derived)
         blocks = []
         for col in self.feature_columns:
@@ -148,17 +163,19 @@ class FeatureEncoder:
             "unknown_category": UNKNOWN,
             "missing_category": MISSING,
             "min_category_count": self.min_category_count,
-            "numeric_missing": "NaN (XGBoost missing value; learned default direction)",
+            "imputation": self.imputer.to_dict(),
+            "numeric_missing": "imputed when listed in imputation, else NaN (XGBoost missing value; learned "
+                               "default direction)",
             "model_features": self.model_features,
         }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "FeatureEncoder":
-        if d.get("format") != ENCODER_FORMAT or d.get("format_version") != ENCODER_FORMAT_VERSION:
+        if d.get("format") != ENCODER_FORMAT or d.get("format_version") not in READABLE_FORMAT_VERSIONS:
             raise DataError("unsupported feature encoder format %r version %r"
                             % (d.get("format"), d.get("format_version")))
         enc = cls(d["feature_columns"], d["categorical_columns"], d["category_levels"],
-                  d["min_category_count"], d["feature_kinds"])
+                  d["min_category_count"], d["feature_kinds"], Imputer.from_dict(d.get("imputation") or {}))
         if enc.model_features != d["model_features"]:
             raise DataError("feature encoder is inconsistent: model feature names differ")
         return enc

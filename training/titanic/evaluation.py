@@ -1,9 +1,12 @@
-"""The evaluation job behind compute_metrics.py: model + labelled CSV -> metrics.json."""
+"""The evaluation job behind compute_metrics.py: model + labelled CSV -> metrics.json, and the
+champion/challenger comparison: the current Production model (the champion), when there is one, is
+scored on the same rows, and metrics.json's "gate" says whether the new model passes the
+registration gate (accuracy >= the threshold, and >= the champion's accuracy - the tolerance)."""
 import argparse
 import json
 import os
 import tempfile
-from typing import Sequence
+from typing import Any, Dict, Optional, Sequence
 
 from .cli import ArgumentParser
 from .encoder import FeatureEncoder
@@ -11,11 +14,15 @@ from .errors import DataError
 from .features import check_inputs_present
 from .metrics import binary_metrics
 from .model_dir import ModelBundle
-from .options import parse_list, parse_text
+from .options import parse_float, parse_list, parse_text
 from .records import read_csv_file
 
 PROG = "compute_metrics.py"
 METRICS_FILE = "metrics.json"
+# What the ChampionModelUrl parameter points to when the group has no Production version (a
+# processing input cannot be empty): this file, shipped with the code.
+NO_CHAMPION_FILE = "no_champion.json"
+DEFAULT_TOLERANCE = 0.01
 
 
 def build_parser() -> ArgumentParser:
@@ -28,7 +35,76 @@ def build_parser() -> ArgumentParser:
                    nargs="?", const="", default=None)
     p.add_argument("--categorical_columns", "--categorical-columns", dest="categorical_columns",
                    nargs="?", const="", default=None)
+    p.add_argument("--champion-model", "--champion_model", dest="champion_model", default=None,
+                   help="the Production model (same forms as --input-model), or a folder holding only %s "
+                        "(no champion)" % NO_CHAMPION_FILE)
+    p.add_argument("--champion-version", "--champion_version", dest="champion_version", default=None,
+                   help="the champion's registry version, recorded in metrics.json")
+    p.add_argument("--accuracy-threshold", "--accuracy_threshold", dest="accuracy_threshold", default=None,
+                   help="the registration gate's AccuracyThreshold (default 0: no threshold)")
+    p.add_argument("--champion-tolerance", "--champion_tolerance", dest="champion_tolerance", default=None,
+                   help="how much lower than the champion's accuracy may pass (default %s)" % DEFAULT_TOLERANCE)
     return p
+
+
+def is_no_champion(path: Optional[str]) -> bool:
+    """No champion: no --champion-model, the marker file, or a folder holding only the marker."""
+    if not path:
+        return True
+    if os.path.isfile(path):
+        return os.path.basename(path) == NO_CHAMPION_FILE
+    return os.path.isdir(path) and sorted(os.listdir(path)) == [NO_CHAMPION_FILE]
+
+
+def gate(accuracy: float, threshold: float, tolerance: float, champion: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+    """The registration gate as the pipeline's condition step evaluates it (accuracy >= threshold and
+    accuracy >= champion_floor), with a one-line summary of what failed, for the Fail step."""
+    champion_accuracy = None if champion is None else float(champion["accuracy"])
+    floor = 0.0 if champion is None else max(0.0, float(champion["accuracy"]) - tolerance)
+    passes_threshold = accuracy >= threshold
+    passes_champion = accuracy >= floor
+    failed = []
+    if not passes_threshold:
+        failed.append("accuracy %.4f is below the AccuracyThreshold %s" % (accuracy, threshold))
+    if not passes_champion and champion is not None:
+        failed.append("accuracy %.4f is below the champion's (version %s) accuracy %.4f minus the ChampionTolerance "
+                      "%s = %.4f" % (accuracy, champion["version"], champion["accuracy"], tolerance, floor))
+    if failed:
+        summary = "; and ".join(failed)
+    else:
+        summary = "accuracy %.4f passes the AccuracyThreshold %s and %s" % (
+            accuracy, threshold, "there is no champion" if champion is None else
+            "the champion's (version %s) accuracy %.4f minus %s" % (champion["version"], champion["accuracy"], tolerance))
+    return {
+        "accuracy": accuracy,
+        "accuracy_threshold": threshold,
+        "champion_tolerance": tolerance,
+        "champion_version": None if champion is None else champion["version"],
+        "champion_accuracy": champion_accuracy,
+        "champion_floor": floor,
+        "passes_threshold": passes_threshold,
+        "passes_champion": passes_champion,
+        "passed": passes_threshold and passes_champion,
+        "summary": summary,
+        # strings, for the registered version's customer metadata (which holds strings only)
+        "accuracy_text": "%.6f" % accuracy,
+        "champion_version_text": "none" if champion is None else str(champion["version"]),
+        "champion_accuracy_text": "none" if champion_accuracy is None else "%.6f" % champion_accuracy,
+    }
+
+
+def score_champion(path: str, version: str, data_path: str) -> Dict[str, Any]:
+    """The champion's metrics on the evaluation rows (read with the champion's own schema and options)."""
+    if not os.path.exists(path):
+        raise DataError("champion model not found: %s" % path)
+    bundle = ModelBundle.load(path)
+    frame, target, columns = read_csv_file(data_path, bundle.schema, target_column=bundle.target_column,
+                                           what="evaluation data")
+    check_inputs_present(bundle.schema, bundle.encoder.feature_columns, columns, "evaluation data %s" % data_path)
+    m = binary_metrics(target, bundle.predict_proba(frame), bundle.threshold)["binary_classification_metrics"]
+    keep = ("accuracy", "precision", "recall", "f1", "auc")
+    return {"version": version, "accuracy": m["accuracy"]["value"], "rows": len(target),
+            "binary_classification_metrics": {k: m[k] for k in keep}}
 
 
 def resolve_data_path(path: str) -> str:
@@ -51,8 +127,7 @@ def check_feature_options(args: argparse.Namespace, encoder: FeatureEncoder) -> 
                             % (",".join(given) or "''", ",".join(encoder.feature_columns)))
     if args.categorical_columns is not None:
         given = parse_list("categorical_columns", args.categorical_columns)
-        used = [c for c in encoder.feature_columns if c in given]  # the rest were ignored in training too
-        if used != encoder.categorical_columns:
+        if sorted(given) != sorted(encoder.categorical_columns):
             raise DataError("--categorical_columns %s does not match the model's %s"
                             % (",".join(given) or "''", ",".join(encoder.categorical_columns) or "''"))
 
@@ -93,8 +168,27 @@ def evaluate(argv: Sequence[str]) -> None:
     check_inputs_present(bundle.schema, enc.feature_columns, columns, "evaluation data %s" % data_path)
     proba = bundle.predict_proba(frame)
     metrics = binary_metrics(target, proba, bundle.threshold)
-    path = write_text(args.output_metrics, METRICS_FILE, json.dumps(metrics, indent=2, allow_nan=False) + "\n")
     m = metrics["binary_classification_metrics"]
-    print("evaluated %d rows: accuracy=%.4f auc=%.4f f1=%.4f precision=%.4f recall=%.4f -> %s"
-          % (len(target), m["accuracy"]["value"], m["auc"]["value"], m["f1"]["value"],
-             m["precision"]["value"], m["recall"]["value"], path))
+
+    threshold = 0.0 if args.accuracy_threshold is None else parse_float("accuracy-threshold", args.accuracy_threshold,
+                                                                         0.0, 1.0)
+    tolerance = DEFAULT_TOLERANCE if args.champion_tolerance is None else parse_float(
+        "champion-tolerance", args.champion_tolerance, 0.0, 1.0)
+    champion = None
+    if not is_no_champion(args.champion_model):
+        version = parse_text("champion-version", args.champion_version) if args.champion_version else "unknown"
+        if version == "none":
+            raise DataError("--champion-version is none but --champion-model %s holds a model" % args.champion_model)
+        champion = score_champion(args.champion_model, version, data_path)
+    metrics["champion"] = champion
+    metrics["gate"] = gate(m["accuracy"]["value"], threshold, tolerance, champion)
+
+    path = write_text(args.output_metrics, METRICS_FILE, json.dumps(metrics, indent=2, allow_nan=False) + "\n")
+    ci = m["accuracy"]["confidence_interval_95"]
+    print("evaluated %d rows: accuracy=%.4f (95%% interval %.4f-%.4f) auc=%.4f f1=%.4f precision=%.4f recall=%.4f "
+          "majority-class accuracy=%.4f -> %s"
+          % (len(target), m["accuracy"]["value"], ci["lower"], ci["upper"], m["auc"]["value"], m["f1"]["value"],
+             m["precision"]["value"], m["recall"]["value"], m["accuracy_best_constant_classifier"]["value"], path))
+    if champion is not None:
+        print("champion (version %s) on the same rows: accuracy=%.4f" % (champion["version"], champion["accuracy"]))
+    print("gate: %s" % metrics["gate"]["summary"])

@@ -1,9 +1,13 @@
 """Derived features, computed from the typed raw columns the same way in training, evaluation and
 serving (no skew), and which raw columns each usable feature needs.
 
-Missing values: a derived number is NaN when any of its inputs is missing (FamilySize without
-SibSp, ...); HasCabin is 0 when Cabin is missing (a missing cabin *is* the signal); a derived
-string is None when its input is missing or does not parse.
+Missing values: the model's optional numeric inputs are imputed first (titanic.imputation), so a
+derived number is NaN only when an input without an imputation rule is missing; HasCabin is 0 when
+Cabin is missing (a missing cabin *is* the signal); a derived string is None when its input is
+missing or does not parse, except Title, which falls back to a title implied by Sex (and Age).
+
+Contradictions: Sex is authoritative (it is required). A title that implies the other sex (a male
+"Mrs.", a female "Mr.") is discarded and replaced by the fallback, exactly as if Name were absent.
 """
 import re
 from typing import Callable, Dict, Iterable, NamedTuple, Optional, Sequence, Tuple
@@ -19,6 +23,9 @@ _TITLE_MAP = {
     "Mlle": "Miss", "Ms": "Miss", "Mme": "Mrs",
 }
 RARE_TITLE = "Rare"
+# the sex each title implies; Rare titles (Dr, Rev, Countess, ...) imply none
+TITLE_SEX = {"Mr": "male", "Master": "male", "Mrs": "female", "Miss": "female"}
+MASTER_BELOW_AGE = 15.0  # the fallback title of a boy (every "Master" of the data is younger)
 
 
 def title_from_name(name: Optional[str]) -> Optional[str]:
@@ -30,6 +37,25 @@ def title_from_name(name: Optional[str]) -> Optional[str]:
     if not m:
         return None
     return _TITLE_MAP.get(m.group(1).strip(), RARE_TITLE)
+
+
+def title_for(name: Optional[str], sex: Optional[str], age: Optional[float] = None) -> Optional[str]:
+    """The title the model sees: the title in Name when it agrees with Sex, else the fallback of
+    Sex: 'Master' for a male younger than 15, 'Mr' for other males, 'Miss' (the most frequent female
+    title) for females; None when Sex is neither 'male' nor 'female' and Name has no title."""
+    title = title_from_name(name)
+    if title is not None and (TITLE_SEX.get(title) is None or sex not in TITLE_SEX.values()
+                              or TITLE_SEX[title] == sex):
+        return title
+    if sex == "male":
+        return "Master" if age is not None and age == age and age < MASTER_BELOW_AGE else "Mr"
+    if sex == "female":
+        return "Miss"
+    return None
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
 
 
 def deck_from_cabin(cabin: Optional[str]) -> Optional[str]:
@@ -45,7 +71,14 @@ def _family_size(df: pd.DataFrame) -> pd.Series:
 
 
 def _derive_title(df: pd.DataFrame) -> pd.Series:
-    return df["Name"].map(title_from_name, na_action="ignore").astype(object)
+    return pd.Series([title_for(None if _missing(n) else n, None if _missing(s) else s,
+                                None if _missing(a) else float(a))
+                      for n, s, a in zip(df["Name"], df["Sex"], df["Age"])], index=df.index, dtype=object)
+
+
+def _derive_sex_class(df: pd.DataFrame) -> pd.Series:
+    return pd.Series([None if _missing(s) or _missing(c) else "%s_%d" % (s, int(c))
+                      for s, c in zip(df["Sex"], df["Pclass"])], index=df.index, dtype=object)
 
 
 def _derive_family_size(df: pd.DataFrame) -> pd.Series:
@@ -77,8 +110,11 @@ class DerivedFeature(NamedTuple):
 
 
 DERIVED_FEATURES: Dict[str, DerivedFeature] = {
-    "Title": DerivedFeature("string", ("Name",), _derive_title,
-                            "title parsed from Name: Mr, Mrs, Miss, Master or Rare"),
+    "Title": DerivedFeature("string", ("Name", "Sex"), _derive_title,
+                            "title parsed from Name: Mr, Mrs, Miss, Master or Rare; one that contradicts Sex, "
+                            "or none, falls back to Master (male with Age under 15), Mr (male) or Miss (female)"),
+    "SexClass": DerivedFeature("string", ("Sex", "Pclass"), _derive_sex_class,
+                               "Sex x Pclass: female_1, ..., male_3"),
     "FamilySize": DerivedFeature("number", ("SibSp", "Parch"), _derive_family_size, "SibSp + Parch + 1"),
     "IsAlone": DerivedFeature("number", ("SibSp", "Parch"), _derive_is_alone, "1 if FamilySize == 1 else 0"),
     "HasCabin": DerivedFeature("number", ("Cabin",), _derive_has_cabin, "1 if Cabin is known else 0"),

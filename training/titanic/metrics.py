@@ -1,6 +1,13 @@
 """Binary classification metrics in SageMaker's model-quality format (numpy only: no
-scikit-learn in the container)."""
-from typing import Any, Dict, List, Sequence, Tuple, Union
+scikit-learn in the container), each with its 95 % interval.
+
+Intervals: Wilson score intervals for the proportions (accuracy over the n rows, precision over the
+predicted positives, recall and the rates over their class), a seeded percentile bootstrap (rows
+resampled with replacement) for F1 and AUC. `standard_deviation` is the standard error of the value
+(binomial for the proportions, the bootstrap's for F1 and AUC).
+"""
+import math
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -60,8 +67,65 @@ def thin_curve(x: ArrayLike, y: ArrayLike, max_points: int = MAX_CURVE_POINTS) -
     return [round(float(v), 6) for v in x[idx]], [round(float(v), 6) for v in y[idx]]
 
 
-def _metric(value: float) -> Dict[str, Any]:
-    return {"value": float(value), "standard_deviation": "NaN"}
+Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal
+BOOTSTRAP_RESAMPLES = 1000
+BOOTSTRAP_SEED = 0
+Interval = Tuple[float, float]
+
+
+def wilson_interval(successes: int, n: int, z: float = Z95) -> Interval:
+    """The Wilson score interval of a binomial proportion (95 % by default); (0, 1) when n == 0."""
+    if n <= 0:
+        return 0.0, 1.0
+    p = successes / float(n)
+    denominator = 1.0 + z * z / n
+    centre = (p + z * z / (2.0 * n)) / denominator
+    half = z * math.sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def bootstrap_f1_auc(y: np.ndarray, proba: np.ndarray, threshold: float, resamples: int = BOOTSTRAP_RESAMPLES,
+                     seed: int = BOOTSTRAP_SEED) -> Dict[str, Tuple[Interval, float]]:
+    """Percentile-bootstrap 95 % intervals and standard errors of F1 and AUC (deterministic: seeded).
+
+    Every resample is a vector of row counts (multinomial); AUC of a resample is the count-weighted
+    Mann-Whitney statistic over the fixed positive x negative comparison matrix, so no re-sorting."""
+    rng = np.random.RandomState(seed)
+    n = len(y)
+    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=resamples).astype(np.float64)
+    pred = (proba >= threshold).astype(np.float64)
+    pos, neg = y == 1, y == 0
+    tp = counts @ (pred * pos)
+    fp = counts @ (pred * neg)
+    fn = counts @ ((1.0 - pred) * pos)
+    denominator = 2.0 * tp + fp + fn
+    f1 = np.where(denominator > 0, 2.0 * tp / np.where(denominator > 0, denominator, 1.0), 0.0)
+    sp, sn = proba[pos], proba[neg]
+    wins = (sp[:, None] > sn[None, :]).astype(np.float64) + 0.5 * (sp[:, None] == sn[None, :])
+    cp, cn = counts[:, pos], counts[:, neg]
+    weight = cp.sum(axis=1) * cn.sum(axis=1)
+    ok = weight > 0
+    auc = ((cp @ wins) * cn).sum(axis=1)[ok] / weight[ok]
+    out: Dict[str, Tuple[Interval, float]] = {}
+    for name, values in (("f1", f1), ("auc", auc)):
+        lo, hi = np.percentile(values, [2.5, 97.5])
+        out[name] = ((float(lo), float(hi)), float(values.std(ddof=1)))
+    return out
+
+
+def _metric(value: float, interval: Optional[Interval] = None, std: Optional[float] = None,
+            method: str = "wilson") -> Dict[str, Any]:
+    entry: Dict[str, Any] = {"value": float(value), "standard_deviation": "NaN" if std is None else round(std, 6)}
+    if interval is not None:
+        entry["confidence_interval_95"] = {"lower": round(interval[0], 6), "upper": round(interval[1], 6),
+                                           "method": method}
+    return entry
+
+
+def _proportion(successes: int, n: int) -> Dict[str, Any]:
+    """A proportion with its Wilson interval and binomial standard error (value 0 when n == 0)."""
+    p = successes / float(n) if n else 0.0
+    return _metric(p, wilson_interval(successes, n), math.sqrt(p * (1.0 - p) / n) if n else None)
 
 
 def binary_metrics(y: ArrayLike, proba: ArrayLike, threshold: float) -> Dict[str, Any]:
@@ -80,19 +144,19 @@ def binary_metrics(y: ArrayLike, proba: ArrayLike, threshold: float) -> Dict[str
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     fpr, tpr = roc_curve(y, proba)
     fpr_pts, tpr_pts = thin_curve(fpr, tpr)
-    majority = max(tp + fn, tn + fp) / float(n)
+    boot = bootstrap_f1_auc(y, proba, threshold)
     return {
         "binary_classification_metrics": {
-            "accuracy": _metric((tp + tn) / float(n)),
-            "precision": _metric(precision),
-            "recall": _metric(recall),
-            "f1": _metric(f1),
-            "auc": _metric(roc_auc(y, proba)),
-            "true_positive_rate": _metric(recall),
-            "true_negative_rate": _metric(tn / float(tn + fp)),
-            "false_positive_rate": _metric(fp / float(tn + fp)),
-            "false_negative_rate": _metric(fn / float(tp + fn)),
-            "accuracy_best_constant_classifier": _metric(majority),
+            "accuracy": _proportion(tp + tn, n),
+            "precision": _proportion(tp, tp + fp),
+            "recall": _proportion(tp, tp + fn),
+            "f1": _metric(f1, boot["f1"][0], boot["f1"][1], "bootstrap"),
+            "auc": _metric(roc_auc(y, proba), boot["auc"][0], boot["auc"][1], "bootstrap"),
+            "true_positive_rate": _proportion(tp, tp + fn),
+            "true_negative_rate": _proportion(tn, tn + fp),
+            "false_positive_rate": _proportion(fp, tn + fp),
+            "false_negative_rate": _proportion(fn, tp + fn),
+            "accuracy_best_constant_classifier": _proportion(max(tp + fn, tn + fp), n),
             "confusion_matrix": {
                 "0": {"0": tn, "1": fp},
                 "1": {"0": fn, "1": tp},
@@ -101,5 +165,13 @@ def binary_metrics(y: ArrayLike, proba: ArrayLike, threshold: float) -> Dict[str
                 "false_positive_rates": fpr_pts,
                 "true_positive_rates": tpr_pts,
             },
-        }
+        },
+        "evaluation": {
+            "rows": n,
+            "positives": tp + fn,
+            "negatives": tn + fp,
+            "confidence_level": 0.95,
+            "intervals": "Wilson score intervals for the proportions; percentile bootstrap (%d resamples of the "
+                         "rows, seed %d) for f1 and auc" % (BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED),
+        },
     }

@@ -60,8 +60,6 @@ def build_metadata(options: Options, encoder: FeatureEncoder, schema: Schema, ro
         "options": {
             "feature_columns": options["feature_columns"],
             "categorical_columns": options["categorical_columns"],
-            "categorical_columns_ignored": [c for c in options["categorical_columns"]
-                                            if c not in options["feature_columns"]],
             "min_category_count": options["min_category_count"],
             "drop_rows_missing": options["drop_rows_missing"],
         },
@@ -73,7 +71,26 @@ def build_metadata(options: Options, encoder: FeatureEncoder, schema: Schema, ro
             "positive_rate": float(np.mean(target)) if len(target) else None,
         },
         "encoder": encoder.to_dict(),
+        "input_contract": input_contract(encoder, schema),
         "input_schema": schema,
+    }
+
+
+def input_contract(encoder: FeatureEncoder, schema: Schema) -> Dict[str, Any]:
+    """What the model does with each raw column of a request: required (the schema requires it and a
+    feature uses it), imputed (titanic.imputation), optional (used; missing is its own category or
+    HasCabin 0; Name: the Title falls back to one implied by Sex), unused (accepted and ignored)."""
+    used = encoder.raw_inputs(schema)
+    required = [c["name"] for c in schema["columns"] if c.get("required")]
+    imputed = encoder.imputer.describe()
+    return {
+        "required": required,
+        "required_unused": [c for c in required if c not in used],
+        "imputed": imputed,
+        "optional": [c for c in used if c not in required and c not in imputed],
+        "unused": [c["name"] for c in schema["columns"] if c["name"] not in used],
+        "contradictions": "Sex is authoritative: a title in Name that implies the other sex is discarded, "
+                          "as if Name were absent",
     }
 
 

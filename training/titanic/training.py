@@ -75,8 +75,7 @@ def train(argv: Sequence[str], environ: Optional[Mapping[str, str]] = None) -> N
     options = collect_options(args, environ)
     checkpoint_dir, checkpoint_every = checkpoint_settings(args, environ)
     schema = load_schema()
-    _, _, ignored = FeatureEncoder.check_options(schema, options["feature_columns"],
-                                                 options["categorical_columns"])
+    FeatureEncoder.check_options(schema, options["feature_columns"], options["categorical_columns"])
     if options["target_column"] in options["feature_columns"]:
         raise DataError("the target %s cannot be a feature column" % options["target_column"])
 
@@ -102,10 +101,11 @@ def train(argv: Sequence[str], environ: Optional[Mapping[str, str]] = None) -> N
                               data_sha256=data_sha256)
     save_model_dir(model_dir, booster, metadata)
 
-    if ignored:
-        print("note: categorical columns not in --feature_columns were ignored: %s" % ", ".join(ignored))
     print("trained %d rounds on %d rows (%d dropped), %d model features: %s"
           % (options["num_round"], rows, dropped, len(encoder.model_features), ", ".join(encoder.model_features)))
+    contract = metadata["input_contract"]
+    print("requests need %s; imputed when missing: %s; accepted and unused: %s"
+          % (", ".join(contract["required"]), ", ".join(contract["imputed"]) or "-", ", ".join(contract["unused"]) or "-"))
     print("hyperparameters: %s" % json.dumps({k: options[k] for k in BOOSTER_KEYS}, sort_keys=True))
     print("model written to %s" % os.path.abspath(model_dir))
     if checkpoint is not None:

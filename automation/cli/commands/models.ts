@@ -3,6 +3,7 @@ import type { AwsTargetFactory } from "../../aws/target";
 import type { StageChange } from "../../core/lifecycle";
 import { UsageError } from "../../core/errors";
 import type { ModelVersionDetail, ModelVersionSummary } from "../../core/registry";
+import type { ModelMetrics } from "../../core/report";
 import { LOCAL_ENV, type EnvironmentFactory, type OpenedRegistry } from "../../environment";
 
 export interface RegistrySelector {
@@ -37,10 +38,24 @@ export function parseVersion(text: string | undefined): number | undefined {
 
 const fixed = (n: number | undefined) => (n === undefined ? "-" : n.toFixed(3));
 
+/** `0.821 [0.757-0.870]`: a metric with its 95 % interval when the report has one. */
+function withInterval(metrics: ModelMetrics, name: "accuracy" | "auc" | "f1" | "precision" | "recall"): string {
+  const interval = metrics.intervals?.[name];
+  return interval ? `${fixed(metrics[name])} [${fixed(interval[0])}-${fixed(interval[1])}]` : fixed(metrics[name]);
+}
+
 export function versionTable(group: string, versions: readonly ModelVersionSummary[]): string {
   if (versions.length === 0) return `${group}: no model versions yet`;
-  const header = ["version", "stage", "status", "created", "accuracy", "auc"];
-  const rows = versions.map((v) => [String(v.version), v.stage ?? "-", v.approvalStatus, v.createdAt.replace(/\.\d+Z$/, "Z"), fixed(v.metrics.accuracy), fixed(v.metrics.auc)]);
+  const header = ["version", "stage", "status", "created", "accuracy [95% interval]", "auc", "test rows"];
+  const rows = versions.map((v) => [
+    String(v.version),
+    v.stage ?? "-",
+    v.approvalStatus,
+    v.createdAt.replace(/\.\d+Z$/, "Z"),
+    withInterval(v.metrics, "accuracy"),
+    fixed(v.metrics.auc),
+    v.metrics.rows === undefined ? "-" : String(v.metrics.rows),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   return [`${group}:`, line(header), ...rows.map(line)].join("\n");
@@ -54,8 +69,14 @@ export function describeVersion(v: ModelVersionDetail): string {
     `approval status:  ${v.approvalStatus}${v.approvalDescription ? ` (${v.approvalDescription})` : ""}`,
     `stage:            ${v.stage ?? "none"}${v.stageDescription ? ` (${v.stageDescription})` : ""}`,
     `created:          ${v.createdAt}`,
-    `metrics:          accuracy ${fixed(v.metrics.accuracy)}, auc ${fixed(v.metrics.auc)}, f1 ${fixed(v.metrics.f1)}, precision ${fixed(v.metrics.precision)}, recall ${fixed(v.metrics.recall)}`,
+    `metrics:          accuracy ${withInterval(v.metrics, "accuracy")}, auc ${withInterval(v.metrics, "auc")}, f1 ${withInterval(v.metrics, "f1")}, precision ${withInterval(v.metrics, "precision")}, recall ${withInterval(v.metrics, "recall")}`,
   ];
+  if (v.metrics.rows !== undefined || v.metrics.majorityAccuracy !== undefined) {
+    lines.push(
+      `evaluated on:     ${v.metrics.rows ?? "?"} test rows (95% intervals in brackets); majority-class accuracy ${fixed(v.metrics.majorityAccuracy)}` +
+        (v.metrics.champion ? `; champion version ${v.metrics.champion.version} accuracy ${fixed(v.metrics.champion.accuracy)} on the same rows` : ""),
+    );
+  }
   if (v.modelDataUrl) lines.push(`model data:       ${v.modelDataUrl}`);
   if (v.executionArn) lines.push(`execution:        ${v.executionArn}`);
   if (v.description) lines.push(`description:      ${v.description}`);

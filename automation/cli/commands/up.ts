@@ -7,6 +7,7 @@
  */
 import { effectiveParameters } from "../../../pipeline/parameters";
 import { DEFAULT_TEST_FILE, DEFAULT_TRAIN_FILE } from "../../../pipeline/titanic/titanicPipeline";
+import { championForCheck, championParameters, describeChampion, productionVersion, stageChampion, type Champion } from "../../core/champion";
 import { UsageError } from "../../core/errors";
 import { runIdentity } from "../../core/identity";
 import { checkRun, csvHeader, PLACEHOLDER_SHA256, runCheckError } from "../../core/preRun";
@@ -49,6 +50,8 @@ interface Planned {
   /** Names the pipeline declares (lineage parameters are only sent to pipelines that have them). */
   readonly declared: ReadonlySet<string>;
   readonly definitionSha256: string;
+  /** The Production version the new model is compared with (core/champion.ts); undefined without one. */
+  readonly champion: Champion | undefined;
 }
 
 /** The target column when the pipeline's Target parameter has no default (the Kaggle schema's). */
@@ -81,6 +84,9 @@ export async function up(environments: readonly Environment[], options: UpOption
     dataProblems.push(error.message);
   }
   const header = data ? csvHeader(data.csv) : undefined;
+  // The champion of each run: its group's Production version, scored on the same test rows (core/champion.ts).
+  const champions: (Champion | undefined)[] = [];
+  for (const env of environments) champions.push(runs ? await championOf(env, deps.log) : undefined);
   const planned: Planned[] = [];
   const checks = environments.map((env, i) => {
     const pipeline = pipelines[i]!;
@@ -90,13 +96,13 @@ export async function up(environments: readonly Environment[], options: UpOption
       declarations: pipeline.declarations,
       location: env.pipelineLocation,
       overrides: options.params,
-      driverValues: { TrainDataSha256: PLACEHOLDER_SHA256, TestDataSha256: PLACEHOLDER_SHA256, SourceCommit: deps.commit },
+      driverValues: { TrainDataSha256: PLACEHOLDER_SHA256, TestDataSha256: PLACEHOLDER_SHA256, SourceCommit: deps.commit, ...championParameters(championForCheck(champions[i])) },
       ...(header ? { header } : {}),
       autoApproval: env.autoApproval,
     });
     const declared = new Set(pipeline.declarations.map((d) => d.name));
     const parameters = check.parameters;
-    planned.push({ env, parameters, effective: effectiveParameters(parameters, pipeline.declarations), declared, definitionSha256: pipeline.definitionSha256 });
+    planned.push({ env, parameters, effective: effectiveParameters(parameters, pipeline.declarations), declared, definitionSha256: pipeline.definitionSha256, champion: champions[i] });
     return { label: `environment ${env.name}`, check };
   });
   if (data) {
@@ -151,8 +157,10 @@ async function upOne(plan: Planned, options: UpOptions, deps: UpDeps, data: Data
   if (!data) return { env: { env: env.name, target: env.target, deploy, outputs: { ...outputs }, execution: null, model: null } };
   try {
     tracker.changed = true;
-    const staged = await stage(await env.dataStore(outputs), data, plan, deps.log);
-    const outcome = await env.run(outputs, runRequest(plan, options, deps, outputs.pipelineName ?? env.name, staged));
+    const store = await env.dataStore(outputs);
+    const staged = await stage(store, data, plan, deps.log);
+    const champion = plan.champion && (await stageChampion(store, plan.champion));
+    const outcome = await env.run(outputs, runRequest(plan, options, deps, outputs.pipelineName ?? env.name, staged, champion));
     return envOutcome(plan, deploy, outputs, outcome);
   } catch (error) {
     return failed(plan, outputs, deploy, error, deps.signal.aborted);
@@ -181,15 +189,27 @@ async function stage(store: Parameters<typeof stageData>[0], data: DataSource, p
  * ones: the pipeline reads data/<TrainDataSha256>/<TrainFile> (content-addressed staging), so they
  * name the rows it trains on; the commit only unless given explicitly.
  */
-function lineageParameters(plan: Planned, deps: UpDeps, staged: StageResult): Record<string, string> {
+function lineageParameters(plan: Planned, deps: UpDeps, staged: StageResult, champion: Champion | undefined): Record<string, string> {
   const data: Record<string, string> = { ...stagedDataParameters(staged) };
   const commit: Record<string, string> = "SourceCommit" in plan.parameters ? {} : { SourceCommit: deps.commit };
-  return Object.fromEntries(Object.entries({ ...commit, ...data }).filter(([name]) => plan.declared.has(name)));
+  return Object.fromEntries(Object.entries({ ...commit, ...data, ...championParameters(champion) }).filter(([name]) => plan.declared.has(name)));
 }
 
-function runRequest(plan: Planned, options: UpOptions, deps: UpDeps, pipeline: string, staged: StageResult): RunRequest {
+/** The Production version an environment's next run compares with (core/champion.ts), logged. */
+async function championOf(env: Environment, log: Log): Promise<Champion | undefined> {
+  const opened = await env.registry();
+  try {
+    const champion = await productionVersion(opened.registry);
+    log(`[${env.name}] ${describeChampion(champion)}`);
+    return champion;
+  } finally {
+    opened.close();
+  }
+}
+
+function runRequest(plan: Planned, options: UpOptions, deps: UpDeps, pipeline: string, staged: StageResult, champion: Champion | undefined): RunRequest {
   return {
-    parameters: { ...plan.parameters, ...lineageParameters(plan, deps, staged) },
+    parameters: { ...plan.parameters, ...lineageParameters(plan, deps, staged, champion) },
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     signal: deps.signal,
     log: (line: string) => deps.log(`[${plan.env.name}] ${line}`),
@@ -198,7 +218,7 @@ function runRequest(plan: Planned, options: UpOptions, deps: UpDeps, pipeline: s
       pipeline,
       commit: deps.commit,
       parameters: plan.parameters,
-      inputs: { definition: plan.definitionSha256, train: staged.train.sha256, test: staged.test.sha256 },
+      inputs: { definition: plan.definitionSha256, train: staged.train.sha256, test: staged.test.sha256, champion: champion ? `${champion.version} ${champion.modelDataUrl}` : "none" },
       ...(deps.ciRunId ? { ciRunId: deps.ciRunId } : {}),
       newExecution: options.rerun || (!plan.env.reusesIdenticalRuns && !deps.ciRunId),
       label: plan.env.name,
