@@ -4,14 +4,12 @@
  */
 import * as path from "node:path";
 import { main } from "./cli/main";
-import { createAwsTarget, type AwsTargetOptions, type ClosableAwsTarget } from "./aws/target";
+import type { AwsTargetOptions, ClosableAwsTarget } from "./aws/target";
 import { EXIT } from "./core/errors";
 import { currentCommit } from "./core/identity";
 import { createTerminal } from "./core/progress";
 import { signalEscalation } from "./core/signals";
 import { nodeSupportNote } from "./aws/nodeSupport";
-import { titanicPublicCopy } from "./data/download";
-import { callerDirectory, readDataSource } from "./data/source";
 import { pulumiStacks } from "./deploy/stack";
 import { environmentFactory } from "./environment";
 import { compileLocalPipeline, destroyLocal, killRunningScripts, localHome, openLocalRegistry, prepareLocal } from "./local";
@@ -52,6 +50,8 @@ const awsTarget = (options: AwsTargetOptions): ClosableAwsTarget => {
   let target = awsTargets.get(key);
   if (!target) {
     if (awsTargets.size === 0) nodeSupportNote(process.versions.node, process.env, stderr);
+    // The AWS SDK is loaded on first use (--help, models and the local target never need it).
+    const { createAwsTarget } = require("./aws/target") as typeof import("./aws/target");
     target = createAwsTarget({ ...options, forceStop: forceStop.signal, log: stderr });
     awsTargets.set(key, target);
   }
@@ -81,8 +81,11 @@ main(process.argv.slice(2), {
   progress: () => terminal.progress(),
   openEnvironment,
   aws: awsTarget,
-  loadData: (spec) =>
-    readDataSource(spec, { repoRoot, cwd: callerDirectory(process.env), log: stderr, signal: interrupt.signal, defaultCopy: titanicPublicCopy(process.env) }),
+  loadData: (spec) => {
+    const { callerDirectory, readDataSource } = require("./data/source") as typeof import("./data/source");
+    const { titanicPublicCopy } = require("./data/download") as typeof import("./data/download");
+    return readDataSource(spec, { repoRoot, cwd: callerDirectory(process.env), log: stderr, signal: interrupt.signal, defaultCopy: titanicPublicCopy(process.env) });
+  },
   commit: () => currentCommit(repoRoot),
   now: Date.now,
 })

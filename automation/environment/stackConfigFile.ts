@@ -4,7 +4,6 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { ConfigError, parseStackConfig, type StackConfig } from "../../stack/config";
 import { UsageError } from "../core/errors";
 
@@ -24,6 +23,8 @@ export function loadStackConfigFile(repoRoot: string, env: string): StackConfig 
   }
   let document: unknown;
   try {
+    // yaml is loaded here, on first use: commands that read no stack config never pay for it.
+    const { parse: parseYaml } = require("yaml") as typeof import("yaml");
     document = parseYaml(fs.readFileSync(file, "utf8"));
   } catch (error) {
     throw new UsageError(`Pulumi.${env}.yaml is not valid YAML: ${(error as Error).message}`);

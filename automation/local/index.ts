@@ -17,9 +17,49 @@
  * target itself: preflight, the local pipeline, prepare and run.
  */
 export type { LocalTarget } from "./localTarget";
-export { compileLocalPipeline, LOCAL, type LocalPipeline } from "./localPipeline";
-export { openLocalRegistry, prepareLocal, type OpenedLocalRegistry, type PrepareLocalOptions } from "./openLocal";
-export { UnsupportedDefinitionError } from "./preflight";
-export { ensurePythonEnv, killRunningScripts } from "./python";
-export { destroyLocal, localHome } from "./store";
-export { readDataSource, DEFAULT_DATA } from "../data/source";
+export type { LocalPipeline } from "./localPipeline";
+export type { PrepareLocalOptions } from "./openLocal";
+export type { OpenedLocalRegistry } from "./openRegistry";
+export type { PythonEnvOptions } from "./python";
+export { LOCAL } from "./constants";
+export { UnsupportedDefinitionError } from "./errors";
+export { killRunningScripts } from "./python/childProcess";
+
+// The rest is loaded on first call: every command imports this file (through automation/environment),
+// and most of them (--help, models, definition, the AWS environments) never run the local target,
+// which would otherwise load its ~50 modules, SQLite and tar at start.
+import type { Log } from "../core/run";
+import type { DataSource, DataSourceOptions } from "../data/source";
+import type { LocalPipeline } from "./localPipeline";
+import type { LocalTarget } from "./localTarget";
+import type { PrepareLocalOptions } from "./openLocal";
+import type { OpenedLocalRegistry } from "./openRegistry";
+import type { PythonEnvOptions } from "./python";
+
+export function compileLocalPipeline(repoRoot: string): LocalPipeline {
+  return (require("./localPipeline") as typeof import("./localPipeline")).compileLocalPipeline(repoRoot);
+}
+
+export function prepareLocal(options: PrepareLocalOptions): Promise<LocalTarget> {
+  return (require("./openLocal") as typeof import("./openLocal")).prepareLocal(options);
+}
+
+export function openLocalRegistry(repoRoot: string, home?: string): OpenedLocalRegistry {
+  return (require("./openRegistry") as typeof import("./openRegistry")).openLocalRegistry(repoRoot, home);
+}
+
+export function ensurePythonEnv(options: PythonEnvOptions): Promise<string> {
+  return (require("./python") as typeof import("./python")).ensurePythonEnv(options);
+}
+
+export function localHome(repoRoot: string): string {
+  return (require("./store/home") as typeof import("./store/home")).localHome(repoRoot);
+}
+
+export function destroyLocal(home: string, log: Log, options?: { readonly yes: boolean }): void {
+  (require("./store/home") as typeof import("./store/home")).destroyLocal(home, log, options);
+}
+
+export function readDataSource(spec: string | undefined, options: DataSourceOptions): Promise<DataSource> {
+  return (require("../data/source") as typeof import("../data/source")).readDataSource(spec, options);
+}

@@ -10,16 +10,10 @@ import { titanicPipeline } from "../../pipeline/titanic/titanicPipeline";
 import { loadModelSchema } from "../../pipeline/titanic/modelSchema";
 import { loadTrainingDefaults } from "../../pipeline/titanic/trainingDefaults";
 import type { Log } from "../core/run";
+import { LOCAL } from "./constants";
 import { sha256Of, type LocalObjects } from "./store";
 
-export const LOCAL = {
-  /** `s3://local/<key>` is `<home>/objects/local/<key>`. */
-  bucket: "local",
-  region: "us-east-1",
-  roleArn: "arn:aws:iam::000000000000:role/ml-pipeline-local",
-  pipelineName: "ml-pipeline-local-titanic-training",
-  modelPackageGroupName: "ml-pipeline-local-titanic-xgboost",
-} as const;
+export { LOCAL } from "./constants";
 
 export interface LocalPipeline {
   readonly code: CodeBundle;

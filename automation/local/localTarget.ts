@@ -14,6 +14,7 @@ import type { RunOutcome, RunRequest } from "../core/run";
 import { resolveParameters, type JsonObject } from "./expressions";
 import { interpret, type InterpretResult } from "./interpreter";
 import type { RunnableDefinition } from "./preflight";
+import type { WarmPython } from "./python";
 import { executionArn, isTerminal, type Db, type ExecutionStore, type LocalObjects, type LocalRegistry } from "./store";
 
 export interface LocalTarget {
@@ -37,6 +38,8 @@ export interface LocalTargetParts {
   readonly pipelineName: string;
   readonly modelPackageGroupName: string;
   readonly python: string;
+  /** Started by prepareLocal (and closed with the target): step scripts fork from it instead of importing numpy/pandas/xgboost each. */
+  readonly warmPython?: WarmPython;
   readonly objects: LocalObjects;
   readonly records: ExecutionStore;
   readonly registry: LocalRegistry;
@@ -108,6 +111,7 @@ export class LocalTargetImpl implements LocalTarget {
         startedAt: records.report(id)!.startedAt,
         parameters,
         python: this.parts.python,
+        ...(this.parts.warmPython ? { warmPython: this.parts.warmPython } : {}),
         objects: this.parts.objects,
         registry: this.parts.registry,
         records,
@@ -133,6 +137,7 @@ export class LocalTargetImpl implements LocalTarget {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.parts.warmPython?.close();
     this.parts.db.close();
   }
 

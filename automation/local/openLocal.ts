@@ -1,43 +1,18 @@
 /**
  * Opening the local target: `prepareLocal` readies everything a run needs and checks the definition
- * (the one preflight of a run); `openLocalRegistry` opens the registry alone.
+ * (the one preflight of a run); `openLocalRegistry` (openRegistry.ts) opens the registry alone.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { UsageError } from "../core/errors";
-import type { RegistryClient } from "../core/registry";
 import type { Log } from "../core/run";
 import { declarationsOf } from "../../pipeline/parameters";
 import type { JsonObject } from "./expressions";
 import { compileLocalPipeline, deployCode, LOCAL, type LocalPipeline } from "./localPipeline";
 import { LocalTargetImpl, type LocalTarget } from "./localTarget";
 import { checkRunnable } from "./preflight";
-import { ensurePythonEnv } from "./python";
+import { ensurePythonEnv, WarmPython, warmPythonEnabled } from "./python";
+import { scriptEnvironment } from "./steps/common";
 import { ExecutionStore, LocalObjects, LocalRegistry, localHome, openDatabase, sweepTemporaryFiles } from "./store";
 
-export interface OpenedLocalRegistry {
-  readonly registry: RegistryClient;
-  readonly group: string;
-  close(): void;
-}
-
-/**
- * The local registry alone, for the `models` commands: no Python, no compile, no code deploy. Reading
- * never creates a store: with none yet, the registry is empty and changes are refused.
- */
-export function openLocalRegistry(repoRoot: string, home: string = localHome(repoRoot)): OpenedLocalRegistry {
-  if (!fs.existsSync(path.join(home, "store.db"))) return { registry: emptyRegistry(home), group: LOCAL.modelPackageGroupName, close: () => undefined };
-  const db = openDatabase(home);
-  return { registry: new LocalRegistry(db, home).client(LOCAL.modelPackageGroupName), group: LOCAL.modelPackageGroupName, close: () => db.close() };
-}
-
-/** The registry of a store that does not exist yet. */
-function emptyRegistry(home: string): RegistryClient {
-  const none = async (): Promise<never> => {
-    throw new UsageError(`there is no local store in ${home} yet, so no model versions: run the pipeline first (npm run automate)`);
-  };
-  return { list: async () => [], history: async () => [], describe: none, setApproval: none, promote: none };
-}
+export { openLocalRegistry, type OpenedLocalRegistry } from "./openRegistry";
 
 export interface PrepareLocalOptions {
   readonly repoRoot: string;
@@ -48,6 +23,8 @@ export interface PrepareLocalOptions {
   readonly python?: string;
   /** The local pipeline when the caller compiled it already (one compile per run); else compiled here. */
   readonly pipeline?: LocalPipeline;
+  /** Start a warm Python for the step scripts (default: unless ML_PIPELINE_WARM_PYTHON=0; docs/local-target.md#performance). */
+  readonly warmPython?: boolean;
 }
 
 /**
@@ -58,11 +35,18 @@ export interface PrepareLocalOptions {
 export async function prepareLocal(options: PrepareLocalOptions): Promise<LocalTarget> {
   const home = options.home ?? localHome(options.repoRoot);
   const db = openDatabase(home);
+  let warmPython: WarmPython | undefined;
   try {
     const records = new ExecutionStore(db, home);
     records.recoverAbandoned(options.log);
     sweepTemporaryFiles(home);
-    const python = await ensurePythonEnv({ repoRoot: options.repoRoot, log: options.log, ...(options.python ? { python: options.python } : {}) });
+    // The warm Python starts as soon as the interpreter is known: it imports numpy, pandas and xgboost
+    // while the packages are checked, the code is deployed and the data staged.
+    const startWarm = (interpreter: string): void => {
+      if (!warmPython && (options.warmPython ?? warmPythonEnabled())) warmPython = new WarmPython(interpreter, { env: scriptEnvironment({}) });
+    };
+    const python = await ensurePythonEnv({ repoRoot: options.repoRoot, log: options.log, onInterpreter: startWarm, ...(options.python ? { python: options.python } : {}) });
+    startWarm(python);
     const { code, compiled } = options.pipeline ?? compileLocalPipeline(options.repoRoot);
     const definition = checkRunnable(JSON.parse(compiled.json) as JsonObject);
     const objects = new LocalObjects(db, home, LOCAL.bucket);
@@ -82,11 +66,13 @@ export async function prepareLocal(options: PrepareLocalOptions): Promise<LocalT
       pipelineName: LOCAL.pipelineName,
       modelPackageGroupName: LOCAL.modelPackageGroupName,
       python,
+      ...(warmPython ? { warmPython } : {}),
       objects,
       records,
       registry: new LocalRegistry(db, home),
     });
   } catch (error) {
+    warmPython?.close();
     db.close();
     throw error;
   }

@@ -4,18 +4,13 @@
  * skipped silently. `prepareLocal` checks once; what passes is a RunnableDefinition, the only kind of
  * definition a target runs.
  */
-import { UsageError } from "../core/errors";
+import { UnsupportedDefinitionError } from "./errors";
 import { EXECUTION_VARIABLES } from "../../pipeline/expressions";
 import { findCycle, ownBody, stepGraph, type GraphStep, type StepGraph, type StepGraphProblem } from "../../pipeline/graph";
 import { CONDITION_TYPES, describeJson, EXPRESSION_FUNCTIONS, expressionName, isJsonObject, JsonPathError, parsePath, type Json, type JsonObject } from "./expressions";
 import { isSupportedStepType, SUPPORTED_STEP_TYPES, unsupportedSettings } from "./steps";
 
-export class UnsupportedDefinitionError extends UsageError {
-  constructor(readonly problems: readonly string[]) {
-    super(`the local target cannot run this pipeline definition (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`);
-    this.name = "UnsupportedDefinitionError";
-  }
-}
+export { UnsupportedDefinitionError };
 
 declare const checked: unique symbol;
 

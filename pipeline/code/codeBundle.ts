@@ -11,7 +11,6 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
-import { Header } from "tar";
 import { loadModelSchema } from "../titanic/modelSchema";
 
 export interface CodeFile {
@@ -78,6 +77,8 @@ function foldersOf(files: readonly CodeFile[]): string[] {
  * (mode 0644), all sorted by path, owner 0:0, mtime 0. Files at the root only: no folder entries.
  */
 export function deterministicTarGz(files: readonly CodeFile[]): Buffer {
+  // tar is loaded on first use: most commands build no archive.
+  const { Header } = require("tar") as typeof import("tar");
   const blocks: Buffer[] = [];
   const entries = [...foldersOf(files).map((folder) => ({ path: folder, content: null })), ...files];
   for (const entry of entries.sort((a, b) => (a.path < b.path ? -1 : 1))) {

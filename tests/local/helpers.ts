@@ -8,6 +8,7 @@ import type { ProgressSink, RunOutcome, RunRequest } from "../../automation/core
 import type { Json, JsonObject } from "../../automation/local/expressions";
 import { LocalTargetImpl } from "../../automation/local/localTarget";
 import { checkRunnable } from "../../automation/local/preflight";
+import type { WarmPython } from "../../automation/local/python";
 import { ExecutionStore, LocalObjects, LocalRegistry, openDatabase, type Db } from "../../automation/local/store";
 import { declarationsOf } from "../../pipeline/parameters";
 
@@ -48,8 +49,8 @@ export function openStore(home: string = tempDir()): Store {
   };
 }
 
-/** A target running `definition` (a small hand-written one) on `store`, checked first as prepareLocal checks it. */
-export function targetFor(store: Store, definition: JsonObject, python: string = testPython()): LocalTargetImpl {
+/** A target running `definition` (a small hand-written one) on `store`, checked first as prepareLocal checks it; with `warmPython`, scripts fork from it. */
+export function targetFor(store: Store, definition: JsonObject, python: string = testPython(), warmPython?: WarmPython): LocalTargetImpl {
   return new LocalTargetImpl({
     db: store.db,
     definition: checkRunnable(definition),
@@ -59,6 +60,7 @@ export function targetFor(store: Store, definition: JsonObject, python: string =
     pipelineName: "test-pipeline",
     modelPackageGroupName: "test-group",
     python,
+    ...(warmPython ? { warmPython } : {}),
     objects: store.objects,
     records: store.records,
     registry: store.registry,

@@ -11,6 +11,7 @@ import type { Log } from "../../core/run";
 import { StepLog } from "../container";
 import { arrayField, evaluate as evaluateValue, isJsonObject, type JsonObject, type ParameterValue } from "../expressions";
 import { isSupportedStepType, STEP_RUNNERS, StepFailure, StepStopped, type StepInvocation, type StepOutcome } from "../steps";
+import type { WarmInterpreter } from "../python";
 import type { ExecutionStore, LocalObjects, LocalRegistry } from "../store";
 import { evaluationContext, jobNamer, type LocatedStep } from "./executionContext";
 
@@ -22,6 +23,8 @@ export interface InterpreterOptions {
   readonly startedAt: string;
   readonly parameters: ReadonlyMap<string, ParameterValue>;
   readonly python: string;
+  /** The run's warm Python, if it has one: step scripts it can start are forked from it. */
+  readonly warmPython?: WarmInterpreter;
   readonly objects: LocalObjects;
   readonly registry: LocalRegistry;
   readonly records: ExecutionStore;
@@ -67,6 +70,7 @@ export async function interpret(options: InterpreterOptions): Promise<InterpretR
       jobName,
       executionId: options.executionId,
       python: options.python,
+      ...(options.warmPython ? { warmPython: options.warmPython } : {}),
       objects: options.objects,
       registry: options.registry,
       log,

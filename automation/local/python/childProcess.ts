@@ -1,8 +1,10 @@
 /**
  * Runs a step's script as its own process group, streams its output line by line, keeps the tail of
- * stderr for the failure reason, and stops the whole process tree when the run is aborted.
+ * stderr for the failure reason, and stops the whole process tree when the run is aborted. A script
+ * the run's warm Python can start (warmPython.ts) is forked from it; any other is spawned.
  */
 import { spawn } from "node:child_process";
+import { StringDecoder } from "node:string_decoder";
 import { killGroup } from "./processIdentity";
 
 /** After SIGTERM, how long a script may take to exit before it gets SIGKILL. */
@@ -19,6 +21,16 @@ export interface ScriptRequest {
   readonly onLine: (line: string, stream: "stdout" | "stderr") => void;
   /** Called with the pid once running, and with null once it exited. */
   readonly onProcess?: (pid: number | null) => void;
+  /** The run's warm Python: used when `command` is its interpreter and it can start the script exactly as `command` would. */
+  readonly warm?: WarmInterpreter;
+}
+
+/** An interpreter already running that can start a script faster than a spawn (warmPython.ts). */
+export interface WarmInterpreter {
+  /** Its executable: only requests whose command is this path are offered to it. */
+  readonly python: string;
+  /** The script's result; undefined when it cannot start this script exactly as a spawn would (the caller spawns it then). */
+  run(request: ScriptRequest): Promise<ScriptResult | undefined>;
 }
 
 export interface ScriptResult {
@@ -34,14 +46,25 @@ export interface ScriptResult {
 
 /** Process groups of the scripts running now (to stop them if the driver itself has to exit at once). */
 const liveGroups = new Set<number>();
+/** Stops the warm Pythons still running (synchronously). */
+const liveWarm = new Set<() => void>();
 
-/** SIGKILL every running script's process group, synchronously (safe in a process "exit" handler). */
+/** SIGKILL every running script's process group (and the warm Pythons), synchronously (safe in a process "exit" handler). */
 export function killRunningScripts(): number {
   const count = liveGroups.size;
   for (const pid of liveGroups) killGroup(pid, "SIGKILL", false);
   liveGroups.clear();
+  for (const stop of [...liveWarm]) stop();
   return count;
 }
+
+/** Book-keeping shared with warmPython.ts: a script's group is live from its start to its end. */
+export const scriptGroups = {
+  started: (pid: number): void => void liveGroups.add(pid),
+  ended: (pid: number): void => void liveGroups.delete(pid),
+  warmStarted: (stop: () => void): void => void liveWarm.add(stop),
+  warmEnded: (stop: () => void): void => void liveWarm.delete(stop),
+};
 
 export class ScriptStartError extends Error {
   constructor(message: string) {
@@ -50,7 +73,60 @@ export class ScriptStartError extends Error {
   }
 }
 
-export function runScript(request: ScriptRequest): Promise<ScriptResult> {
+/**
+ * A script's output as lines (UTF-8, split on LF or CRLF): each one to `onLine`, stdout and stderr
+ * together into the capture, and the last non-blank stderr lines kept for the failure reason.
+ */
+export class ScriptOutput {
+  private readonly tail: string[] = [];
+  private output = "";
+  private readonly streams = {
+    stdout: { decoder: new StringDecoder("utf8"), pending: "" },
+    stderr: { decoder: new StringDecoder("utf8"), pending: "" },
+  };
+
+  constructor(private readonly onLine: (line: string, stream: "stdout" | "stderr") => void) {}
+
+  push(stream: "stdout" | "stderr", chunk: Buffer): void {
+    const state = this.streams[stream];
+    const parts = (state.pending + state.decoder.write(chunk)).split(/\r?\n/);
+    state.pending = parts.pop() ?? "";
+    parts.forEach((line) => this.emit(line, stream));
+  }
+
+  /** The last unterminated line of each stream. */
+  flush(): void {
+    for (const stream of ["stdout", "stderr"] as const) {
+      const state = this.streams[stream];
+      const rest = state.pending + state.decoder.end();
+      state.pending = "";
+      if (rest) this.emit(rest, stream);
+    }
+  }
+
+  result(exitCode: number | null, exitSignal: NodeJS.Signals | null, aborted: boolean): ScriptResult {
+    return { exitCode, exitSignal, stderrTail: this.tail, output: this.output, aborted };
+  }
+
+  private emit(line: string, stream: "stdout" | "stderr"): void {
+    if (this.output.length < MAX_CAPTURE) this.output += `${line}\n`;
+    if (stream === "stderr" && line.trim() !== "") {
+      this.tail.push(line);
+      if (this.tail.length > TAIL_LINES) this.tail.shift();
+    }
+    this.onLine(line, stream);
+  }
+}
+
+export async function runScript(request: ScriptRequest): Promise<ScriptResult> {
+  if (request.warm && request.command === request.warm.python && !request.signal.aborted) {
+    const result = await request.warm.run(request);
+    if (result) return result;
+  }
+  return spawnScript(request);
+}
+
+function spawnScript(request: ScriptRequest): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
     if (request.signal.aborted) {
       resolve({ exitCode: null, exitSignal: null, stderrTail: [], output: "", aborted: true });
@@ -62,38 +138,11 @@ export function runScript(request: ScriptRequest): Promise<ScriptResult> {
       stdio: ["ignore", "pipe", "pipe"],
       detached: true, // its own process group: stopping it stops everything it started
     });
-    const tail: string[] = [];
-    let output = "";
+    const output = new ScriptOutput(request.onLine);
     let aborted = false;
     let killTimer: NodeJS.Timeout | undefined;
-
-    const lines = (stream: "stdout" | "stderr") => {
-      let pending = "";
-      return {
-        push(chunk: Buffer): void {
-          const text = pending + chunk.toString("utf8");
-          const parts = text.split(/\r?\n/);
-          pending = parts.pop() ?? "";
-          parts.forEach((line) => emit(line, stream));
-        },
-        flush(): void {
-          if (pending) emit(pending, stream);
-          pending = "";
-        },
-      };
-    };
-    const emit = (line: string, stream: "stdout" | "stderr"): void => {
-      if (output.length < MAX_CAPTURE) output += `${line}\n`;
-      if (stream === "stderr" && line.trim() !== "") {
-        tail.push(line);
-        if (tail.length > TAIL_LINES) tail.shift();
-      }
-      request.onLine(line, stream);
-    };
-    const stdout = lines("stdout");
-    const stderr = lines("stderr");
-    child.stdout.on("data", (c: Buffer) => stdout.push(c));
-    child.stderr.on("data", (c: Buffer) => stderr.push(c));
+    child.stdout.on("data", (c: Buffer) => output.push("stdout", c));
+    child.stderr.on("data", (c: Buffer) => output.push("stderr", c));
 
     const stop = (): void => {
       if (child.pid === undefined || child.exitCode !== null) return;
@@ -108,7 +157,7 @@ export function runScript(request: ScriptRequest): Promise<ScriptResult> {
     child.on("spawn", () => {
       spawned = true;
       if (child.pid !== undefined) {
-        liveGroups.add(child.pid);
+        scriptGroups.started(child.pid);
         request.onProcess?.(child.pid);
       }
     });
@@ -125,12 +174,11 @@ export function runScript(request: ScriptRequest): Promise<ScriptResult> {
       // Anything the script left running in its group goes with it.
       if (child.pid !== undefined) {
         killGroup(child.pid, "SIGKILL", false);
-        liveGroups.delete(child.pid);
+        scriptGroups.ended(child.pid);
       }
-      stdout.flush();
-      stderr.flush();
+      output.flush();
       request.onProcess?.(null);
-      resolve({ exitCode: code, exitSignal: signal, stderrTail: tail, output, aborted });
+      resolve(output.result(code, signal, aborted));
     });
   });
 }

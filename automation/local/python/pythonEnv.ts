@@ -24,6 +24,12 @@ export interface PythonEnvOptions {
   readonly python?: string;
   /** Progress lines (pip's output is streamed through it). */
   readonly log: (line: string) => void;
+  /**
+   * Called with the interpreter as soon as it is known to exist, before its packages are checked (the
+   * local target starts its warm Python then, so that the imports overlap the check); a failing check
+   * still fails the call.
+   */
+  readonly onInterpreter?: (python: string) => void;
 }
 
 const sha256 = (file: string): string => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
@@ -32,6 +38,7 @@ const sha256 = (file: string): string => createHash("sha256").update(fs.readFile
 export async function ensurePythonEnv(options: PythonEnvOptions): Promise<string> {
   const override = options.python ?? process.env.PYTHON;
   if (override) {
+    options.onInterpreter?.(override);
     const check = spawnSync(override, ["-c", "import xgboost, pandas, numpy"], { encoding: "utf8" });
     if (check.error || check.status !== 0) {
       throw new PythonEnvError(
@@ -48,7 +55,10 @@ export async function ensurePythonEnv(options: PythonEnvOptions): Promise<string
   const stamp = path.join(venv, ".ml-pipeline-requirements.json");
   const stampValue = JSON.stringify(Object.fromEntries(wanted.map((f) => [path.basename(f), sha256(f)])));
   const ready = () => fs.existsSync(python) && fs.existsSync(stamp) && stampCovers(fs.readFileSync(stamp, "utf8"), stampValue);
-  if (ready()) return checkedInstall(python, wanted, options.repoRoot);
+  if (ready()) {
+    options.onInterpreter?.(python);
+    return checkedInstall(python, wanted, options.repoRoot);
+  }
 
   // Two first runs at once must not build into the same venv: one builds, the other waits for it.
   const release = await lockVenv(`${venv}.lock`, options.log);

@@ -90,6 +90,7 @@ export async function runStepScript(
       signal,
       onLine: (line) => invocation.log.output(line),
       onProcess: (pid) => invocation.onProcess(pid),
+      ...(invocation.warmPython ? { warm: invocation.warmPython } : {}),
     });
     invocation.log.note(`${command.label} ended after ${((Date.now() - started) / 1000).toFixed(2)}s: exit ${result.exitCode ?? result.exitSignal}`);
     if (invocation.signal.aborted) throw new StepStopped();

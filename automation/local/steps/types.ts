@@ -1,6 +1,7 @@
 /** What a step runner gets from the interpreter and gives back. */
 import type { StepLog } from "../container";
 import type { Json, JsonObject } from "../expressions";
+import type { WarmInterpreter } from "../python";
 import type { LocalObjects, LocalRegistry } from "../store";
 
 export interface StepInvocation {
@@ -13,6 +14,8 @@ export interface StepInvocation {
   readonly jobName: string;
   readonly executionId: string;
   readonly python: string;
+  /** The run's warm Python (python/warmPython.ts), when it has one. */
+  readonly warmPython?: WarmInterpreter;
   readonly objects: LocalObjects;
   readonly registry: LocalRegistry;
   readonly log: StepLog;

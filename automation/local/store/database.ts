@@ -3,7 +3,7 @@
  * and the model registry. WAL mode and a busy timeout let several processes share it; every write that
  * must be atomic is one transaction.
  */
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { OperationError } from "../../core/errors";
@@ -109,7 +109,9 @@ export const MIGRATIONS: readonly string[] = [SCHEMA, LIFECYCLE];
 export function openDatabase(home: string): Db {
   fs.mkdirSync(home, { recursive: true });
   const file = path.join(home, "store.db");
-  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  // The native module is loaded on first use: commands that open no store never pay for it.
+  const Sqlite = require("better-sqlite3") as typeof import("better-sqlite3");
+  const db = new Sqlite(file, { timeout: BUSY_TIMEOUT_MS });
   try {
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");

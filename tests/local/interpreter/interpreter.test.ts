@@ -3,16 +3,28 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { JsonObject } from "../../../automation/local/expressions";
-import { definition, openStore, request, stepOf, targetFor, type Store } from "../helpers";
+import { WarmPython } from "../../../automation/local/python";
+import { scriptEnvironment } from "../../../automation/local/steps/common";
+import { definition, openStore, request, stepOf, targetFor as targetOn, testPython, type Store } from "../helpers";
 import { stageMini } from "../miniPipeline";
 
-describe("local interpreter: scheduling, stopping and limits", function () {
+// Every case both ways: scripts spawned, and forked from a warm Python (as prepareLocal runs them).
+for (const route of ["spawned", "warm Python"] as const)
+describe(`local interpreter: scheduling, stopping and limits (scripts ${route})`, function () {
   let store: Store;
+  let warm: WarmPython | undefined;
+  before(() => {
+    if (route === "warm Python") warm = new WarmPython(testPython(), { env: scriptEnvironment({}), preload: [] });
+  });
+  after(() => warm?.close());
   beforeEach(() => {
     store = openStore();
     stageMini(store);
   });
   afterEach(() => store.close());
+  const targetFor = (store: Store, definition: JsonObject) => targetOn(store, definition, testPython(), warm);
+  /** The parent of a running process (from /proc). */
+  const parentOf = (pid: number): number => Number(fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[1]);
 
   const sleeper = (name: string, seconds: number, extra: JsonObject = {}): JsonObject => ({
     Name: name,
@@ -58,6 +70,7 @@ describe("local interpreter: scheduling, stopping and limits", function () {
         return undefined;
       }
     });
+    assert.equal(parentOf(pid), warm ? (await warm.ready)!.pid : process.pid, `the script was ${route}`);
     controller.abort();
     const outcome = await running;
     assert.equal(outcome.interruption, "Stopped");
