@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { championParameters, productionVersion, stageChampion } from "../../automation/core/champion";
 import { UsageError } from "../../automation/core/errors";
 import type { RunOutcome } from "../../automation/core/run";
 import { stageData, stagedDataParameters } from "../../automation/data/stage";
@@ -102,8 +103,28 @@ describe("local target end to end (data/titanic/train.csv)", function () {
     assert.equal(outcome.execution.status, "Failed");
     assert.equal(outcome.model, null);
     assert.deepEqual(outcome.execution.steps.map((s) => [s.name, s.status]).slice(-2), [["CheckAccuracy", "Succeeded"], ["AccuracyBelowThreshold", "Failed"]]);
-    assert.match(outcome.execution.failureReason ?? "", /^Model accuracy 0\.\d+ is below the AccuracyThreshold 0\.99: the model was not registered\.$/);
+    assert.match(outcome.execution.failureReason ?? "", /^The model was not registered: accuracy 0\.\d+ is below the AccuracyThreshold 0\.99 \(accuracy 0\.\d+, AccuracyThreshold 0\.99, champion floor 0\)\.$/);
     assert.deepEqual(await versions(), [1, 2]);
+  });
+
+  it("the Production version is the champion: scored on the same rows, recorded, and a worse model is refused naming it", async () => {
+    await target.registry.promote(1, "Production", "e2e", { by: "test", at: "2026-01-01T00:00:00.000Z" });
+    const champion = await stageChampion(target.objectStore, (await productionVersion(target.registry))!);
+    assert.match(champion.modelDataUrl, /^s3:\/\/local\/champions\/[0-9a-f]{64}\/model\.tar\.gz$/);
+    const same = await target.run(runRequest(championParameters(champion)));
+    assert.equal(same.execution.status, "Succeeded", same.execution.failureReason ?? "");
+    assert.equal(same.model?.metrics.champion?.version, "1");
+    assert.equal(same.model?.metrics.champion?.accuracy, same.model?.metrics.accuracy, "the same recipe and data: the same accuracy");
+    assert.equal(same.model?.metrics.rows, 178);
+    const detail = await target.registry.describe(same.model!.version);
+    assert.equal(detail.metadata["champion-version"], "1");
+    assert.equal(detail.metadata["champion-accuracy"], detail.metadata["accuracy"]);
+
+    const worse = await target.run(runRequest({ ...championParameters(champion), FeatureColumns: "Pclass,Fare", CategoricalColumns: "", AccuracyThreshold: "0.5", ChampionTolerance: "0" }));
+    assert.equal(worse.execution.status, "Failed");
+    assert.equal(worse.model, null);
+    assert.match(worse.execution.failureReason ?? "", /^The model was not registered: accuracy 0\.\d+ is below the champion's \(version 1\) accuracy 0\.\d+ minus the ChampionTolerance 0\.0 = 0\.\d+ \(/);
+    assert.doesNotMatch(worse.execution.failureReason ?? "", /below the AccuracyThreshold/);
   });
 
   it("a run killed (SIGKILL) while training is marked Failed at the next start; no half version; the store stays usable", async () => {
