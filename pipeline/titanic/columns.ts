@@ -73,6 +73,11 @@ export function columnProblems(values: Readonly<Record<string, string>>, header?
     add(P.featureColumns, `${P.featureColumns}=${quote(values[P.featureColumns]!)} names the target ${target}: the label cannot be a feature; remove it`);
   }
   if (features && categorical) {
+    // train_model.py refuses these too, but only once the job runs: say it before anything starts.
+    const outside = categorical.filter((name) => !features.includes(name) && name !== target);
+    if (outside.length > 0) {
+      add(P.categoricalColumns, `${P.categoricalColumns}=${quote(values[P.categoricalColumns]!)} names ${outside.map(quote).join(", ")}, which ${outside.length === 1 ? "is" : "are"} not in ${P.featureColumns}: add ${outside.length === 1 ? "it" : "them"} to ${P.featureColumns} or remove ${outside.length === 1 ? "it" : "them"} here`);
+    }
     const text = features.filter((name) => catalogue.features[name]?.kind === "string" && !categorical.includes(name));
     if (text.length > 0) {
       add(P.categoricalColumns, `${text.join(", ")} ${text.length === 1 ? "holds" : "hold"} text: list ${text.length === 1 ? "it" : "them"} in ${P.categoricalColumns} too (train_model.py one-hot encodes text features)`);

@@ -23,7 +23,7 @@ describe("pipeline/titanic/columns", () => {
   });
 
   it("FeatureColumns=Age,Nope is refused naming Nope, with the columns and derived features there are", () => {
-    const [message, ...more] = problemsOf({ FeatureColumns: "Age,Nope" });
+    const [message, ...more] = problemsOf({ FeatureColumns: "Age,Nope", CategoricalColumns: "" });
     assert.deepEqual(more, []);
     assert.match(message!, /^FeatureColumns="Age,Nope" names "Nope", which train_model\.py cannot compute: use raw columns \(.*\bAge\b.*\) or derived features \(.*\)$/);
     for (const derived of ["Title (from Name", "FamilySize (from SibSp, Parch)", "Deck (from Cabin)", "HasCabin (from Cabin)"]) assert.ok(message!.includes(derived), derived);
@@ -41,19 +41,21 @@ describe("pipeline/titanic/columns", () => {
   });
 
   it("a text feature must be categorical too", () => {
-    assert.deepEqual(problemsOf({ FeatureColumns: "Age,Embarked", CategoricalColumns: "Sex" }), ["Embarked holds text: list it in CategoricalColumns too (train_model.py one-hot encodes text features)"]);
+    assert.deepEqual(problemsOf({ FeatureColumns: "Sex,Embarked", CategoricalColumns: "Sex" }), ["Embarked holds text: list it in CategoricalColumns too (train_model.py one-hot encodes text features)"]);
   });
 
-  it("allows a categorical column that is not a feature (train_model.py ignores it; the defaults rely on that)", () => {
-    assert.deepEqual(problemsOf({ FeatureColumns: "Age", CategoricalColumns: "Sex,Embarked" }), []);
+  it("refuses a categorical column that is not a feature, naming it, before the run (train_model.py would refuse it in the job)", () => {
+    assert.deepEqual(problemsOf({ FeatureColumns: "Age,Sex", CategoricalColumns: "Sex,Embarked,Deck" }), [
+      'CategoricalColumns="Sex,Embarked,Deck" names "Embarked", "Deck", which are not in FeatureColumns: add them to FeatureColumns or remove them here',
+    ]);
   });
 
   it("with the header: every raw column a feature needs, and the target, must be in the data", () => {
     const noCabin = KAGGLE_HEADER.filter((c) => c !== "Cabin");
-    assert.deepEqual(problemsOf({ FeatureColumns: "Pclass,HasCabin" }, noCabin), [
+    assert.deepEqual(problemsOf({ FeatureColumns: "Pclass,HasCabin", CategoricalColumns: "" }, noCabin), [
       `FeatureColumns names HasCabin: it is computed from Cabin, which the data lacks (its columns: ${noCabin.join(", ")}); remove HasCabin or use data that has Cabin`,
     ]);
-    assert.match(problemsOf({ FeatureColumns: "Age" }, KAGGLE_HEADER.filter((c) => c !== "Age"))[0]!, /^FeatureColumns names Age: the data has no such column/);
+    assert.match(problemsOf({ FeatureColumns: "Age", CategoricalColumns: "" }, KAGGLE_HEADER.filter((c) => c !== "Age"))[0]!, /^FeatureColumns names Age: the data has no such column/);
     assert.match(problemsOf({ Target: "Survival" }, KAGGLE_HEADER)[0]!, /^Target="Survival": the data has no such column \(its columns: PassengerId, Survived, .*\); name its 0\/1 label column$/);
     assert.deepEqual(problemsOf({ Target: "Survival" }), [], "without the data, the target cannot be checked");
   });

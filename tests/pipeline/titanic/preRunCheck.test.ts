@@ -19,7 +19,7 @@ describe("pipeline/titanic/preRunCheck", () => {
   });
 
   it("lists every problem at once: a range, a column and a request shape", () => {
-    const found = check({ MaxDepth: "1000", FeatureColumns: "Age,Nope", TestFile: `${"t".repeat(240)}.csv` });
+    const found = check({ MaxDepth: "1000", FeatureColumns: "Age,Nope", CategoricalColumns: "", TestFile: `${"t".repeat(240)}.csv` });
     assert.deepEqual(
       found.map((p) => p.parameters.join(",")),
       ["MaxDepth", "FeatureColumns", ...found.slice(2).map(() => "TestFile")],
