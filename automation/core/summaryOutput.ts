@@ -24,7 +24,7 @@ export function exitCodeFor(summary: RunSummary): ExitCode {
  * and the path is not a folder. Returns the absolute path (relative paths are from `cwd`, where the
  * command was started), which is where the summary is written at the end.
  */
-export function checkSummaryPath(file: string, cwd: string = process.cwd()): string {
+export function checkSummaryPath(file: string, cwd: string = process.cwd(), canWrite: (folder: string) => boolean = writable): string {
   const flag = `--summary ${file}`;
   if (file.trim() === "") throw new UsageError("--summary needs a file name, e.g. --summary summary.json");
   const target = path.resolve(cwd, file);
@@ -40,12 +40,18 @@ export function checkSummaryPath(file: string, cwd: string = process.cwd()): str
     if (path.dirname(ancestor) === ancestor) break;
   }
   if (statOf(target)?.isDirectory()) throw new UsageError(`${flag}: ${target} is a folder; give a file name inside it, e.g. --summary ${path.join(file, "summary.json")}`);
+  if (!canWrite(folder)) throw new UsageError(`${flag}: the folder ${folder} is not writable; choose a folder you can write to`);
+  return target;
+}
+
+/** What the OS says this process may do (root may write anywhere but on read-only mounts). */
+function writable(folder: string): boolean {
   try {
     fs.accessSync(folder, fs.constants.W_OK | fs.constants.X_OK);
+    return true;
   } catch {
-    throw new UsageError(`${flag}: the folder ${folder} is not writable; choose a folder you can write to`);
+    return false;
   }
-  return target;
 }
 
 function statOf(file: string): fs.Stats | undefined {
