@@ -10,12 +10,29 @@ import { compilePipeline, type CompiledPipeline } from "../pipeline/compile";
 import { titanicPipeline, type TitanicPipelineInput } from "../pipeline/titanic/titanicPipeline";
 import { loadModelSchema } from "../pipeline/titanic/modelSchema";
 import { loadTrainingDefaults, TRAINING_DIR } from "../pipeline/titanic/trainingDefaults";
+import { declarationsOf, type ParameterDeclaration } from "../pipeline/parameters";
+import { PARAMETER, titanicParameters } from "../pipeline/titanic/parameters";
+import type { PipelineSettings } from "../pipeline/titanic/settings";
 
 export interface StackPipeline {
   readonly names: ResourceNames;
   readonly pipelineArn: string;
   readonly code: CodeBundle;
   readonly compiled: CompiledPipeline;
+}
+
+/**
+ * The parameters a pipeline compiled with these settings declares, with their defaults: the compiled
+ * definition's `Parameters`, without compiling it (no code bundle is built or hashed), for commands that
+ * only compare with the defaults (`models list`, `models compare`). ChampionModelUrl has no default here:
+ * its default names the code bundle.
+ */
+export function pipelineParameterDeclarations(settings: PipelineSettings, trainingDir: string = TRAINING_DIR): ParameterDeclaration[] {
+  return declarationsOf({ Parameters: titanicParameters(settings, loadTrainingDefaults(trainingDir), "") }).map((d) => {
+    if (d.name !== PARAMETER.championModelUrl) return d;
+    const { defaultValue: _codeBundle, ...rest } = d;
+    return rest;
+  });
 }
 
 export function stackPipeline(config: StackConfig, trainingDir: string = TRAINING_DIR): StackPipeline {

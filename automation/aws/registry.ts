@@ -73,10 +73,10 @@ export class SageMakerRegistry implements RegistryClient {
     return mapLimit(listed, this.options.concurrency ?? 4, async (entry): Promise<ModelVersionSummary> => {
       try {
         const detail = await describeModelVersion(this.options.sagemaker, this.options.s3, entry.arn, this.describeOptions());
-        return { ...entry, metrics: detail.metrics, stage: detail.stage };
+        return { ...entry, metrics: detail.metrics, stage: detail.stage, metadata: detail.metadata, ...(detail.description ? { description: detail.description } : {}) };
       } catch (error) {
         this.options.log?.(`warning: version ${entry.version} could not be described: ${describeAwsError(error)}`);
-        return { ...entry, metrics: {}, stage: null };
+        return { ...entry, metrics: {}, stage: null, metadata: {} };
       }
     });
   }

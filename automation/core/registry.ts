@@ -12,18 +12,19 @@ export interface ModelVersionSummary {
   readonly metrics: ModelMetrics;
   /** Lifecycle stage (docs/architecture.md §7); null until promoted. */
   readonly stage: Stage | null;
+  /** Customer metadata: the parameters (`param:<Name>`), data and code hashes it was made from, ... */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** ModelPackageDescription (it records the column lists, which customer metadata cannot hold). */
+  readonly description?: string;
 }
 
 export interface ModelVersionDetail extends ModelVersionSummary {
   readonly group: string;
-  readonly description?: string;
   /** Why the approval status was last changed (`--reason`). */
   readonly approvalDescription?: string;
   readonly modelDataUrl?: string;
   /** The pipeline execution that registered this version. */
   readonly executionArn?: string;
-  /** Customer metadata (code hash, pipeline, ...). */
-  readonly metadata: Readonly<Record<string, string>>;
   /** Why the version entered its current stage. */
   readonly stageDescription?: string;
 }

@@ -7,7 +7,7 @@ import { modelPackageGroupArn, pipelineArn } from "../../stack/arns";
 import type { StackConfig } from "../../stack/config";
 import { deployerPolicy } from "../../stack/iam/deployer";
 import { stackResourceNames } from "../../stack/naming";
-import { stackPipeline } from "../../stack/stackPipeline";
+import { pipelineParameterDeclarations, stackPipeline } from "../../stack/stackPipeline";
 import type { AwsTarget, AwsTargetFactory, AwsTargetOptions } from "../aws/target";
 import { OperationError, UsageError } from "../core/errors";
 import { describeChanges } from "../core/report";
@@ -48,6 +48,7 @@ export function awsEnvironment(config: StackConfig, deps: AwsEnvironmentDeps): E
     verify: () => aws().verifyCredentials(config.accountId),
 
     compiledPipeline: () => stackPipeline(config).compiled,
+    parameterDeclarations: () => pipelineParameterDeclarations(config.pipeline),
 
     async deployedPipeline(): Promise<EnvironmentPipeline> {
       return aws().pipeline(names.pipeline);

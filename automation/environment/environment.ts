@@ -84,6 +84,12 @@ export interface Environment {
   verify(): Promise<void>;
   /** The pipeline this checkout compiles for the environment: no AWS, no Pulumi CLI. */
   compiledPipeline(): CompiledPipeline;
+  /**
+   * The parameters that pipeline declares, with their defaults, without compiling it (no code bundle is
+   * built): what `models list|compare` compare a version's parameters with. ChampionModelUrl has no
+   * default here (its default names the code bundle).
+   */
+  parameterDeclarations(): readonly ParameterDeclaration[];
   /** The pipeline as deployed now (AWS: DescribePipeline); what `run` without a deploy uses. */
   deployedPipeline(): Promise<EnvironmentPipeline>;
 

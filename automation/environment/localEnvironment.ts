@@ -3,6 +3,8 @@
  * SQLite store for objects, executions and the registry. Needs no AWS and no Pulumi CLI.
  */
 import * as os from "node:os";
+import { defaultPipelineConfig } from "../../stack/config";
+import { pipelineParameterDeclarations } from "../../stack/stackPipeline";
 import { LOCAL, type LocalPipeline } from "../local";
 import { UsageError } from "../core/errors";
 import type { ExecutionsClient } from "../core/executions";
@@ -71,6 +73,8 @@ export function localEnvironment(deps: LocalEnvironmentDeps): Environment {
 
     verify: async () => undefined,
     compiledPipeline: () => pipeline().compiled,
+    // The local pipeline is compiled with the default settings (automation/local/localPipeline.ts).
+    parameterDeclarations: () => pipelineParameterDeclarations(defaultPipelineConfig()),
     deployedPipeline: async () => pipelineFacts(pipeline().compiled),
 
     // The local store has nothing to preview: preparing it is all a deploy does.

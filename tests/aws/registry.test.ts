@@ -26,6 +26,8 @@ function world(versions = 3, options: { pageSize?: number; group?: string } = {}
       ModelPackageStatusDetails: { ValidationStatuses: [] },
       CreationTime: created,
       ModelMetrics: { ModelQuality: { Statistics: { ContentType: "application/json", S3Uri: metricsUri(v) } } },
+      CustomerMetadataProperties: { "param:MaxDepth": String(v), "train-data-sha256": "a".repeat(64) },
+      ModelPackageDescription: `v${v}; FeatureColumns=Sex,Age; CategoricalColumns=Sex`,
     });
     summaries.push({ ModelPackageArn: arnOf(v), ModelPackageGroupName: GROUP, ModelPackageVersion: v, ModelApprovalStatus: status, ModelPackageStatus: "Completed", CreationTime: created });
   }
@@ -62,6 +64,9 @@ describe("SageMakerRegistry", () => {
     assert.equal(v2.createdAt, "2026-01-02T00:00:00.000Z");
     assert.equal(v2.metrics.accuracy, 0.72);
     assert.equal(v2.metrics.auc, 0.82);
+    // What models list compares versions by: the recorded parameters, data hash and column lists.
+    assert.deepEqual(v2.metadata, { "param:MaxDepth": "2", "train-data-sha256": "a".repeat(64) });
+    assert.equal(v2.description, "v2; FeatureColumns=Sex,Age; CategoricalColumns=Sex");
   });
 
   it("leaves metrics undefined when a metrics file is missing or a describe fails, and still lists", async () => {

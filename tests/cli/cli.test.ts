@@ -316,7 +316,7 @@ describe("cli", () => {
     it("lists versions newest first with status, created time, accuracy and AUC", async () => {
       assert.equal(await run("models", "list", "--env", "local"), 0);
       const out = world.stdout.join("");
-      assert.match(out, /version\s+stage\s+status\s+created\s+accuracy \[95% interval\]\s+auc\s+test rows/);
+      assert.match(out, /version\s+stage\s+status\s+created\s+accuracy \[95% interval\]\s+auc\s+f1\s+test rows\s+train data\s+parameters \(not default\)/);
       assert.ok(out.indexOf("\n2 ") < out.indexOf("\n1 "), out);
       assert.match(out, /2\s+-\s+PendingManualApproval\s+2026-01-02T00:00:00Z\s+0\.820\s+0\.850/);
     });

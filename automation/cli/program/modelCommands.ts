@@ -1,8 +1,19 @@
 /** `models list|describe|approve|reject|promote|history`: one registry per command, always closed. */
 import type { Command } from "commander";
 import { parseStage } from "../../core/lifecycle";
-import type { OpenedRegistry } from "../../environment";
-import { describePromotion, describeVersion, historyTable, openRegistry, parseVersion, versionTable } from "../commands/models";
+import {
+  compareVersions,
+  comparisonText,
+  describePromotion,
+  describeVersion,
+  historyTable,
+  openRegistry,
+  parseComparedVersions,
+  parseVersion,
+  versionList,
+  versionTable,
+  type OpenedModels,
+} from "../commands/models";
 import type { CommandContext } from "./context";
 
 interface ModelFlags {
@@ -26,7 +37,7 @@ function registryOptions(cmd: Command): Command {
 export function addModelCommands(program: Command, ctx: CommandContext): void {
   const { deps } = ctx;
   /** Open the selected registry for one command, print what it returns, always close it. */
-  const withRegistry = async (flags: ModelFlags, use: (opened: OpenedRegistry) => Promise<string>) => {
+  const withRegistry = async (flags: ModelFlags, use: (opened: OpenedModels) => Promise<string>) => {
     const opened = await openRegistry(flags, deps);
     try {
       ctx.print(await use(opened));
@@ -34,14 +45,32 @@ export function addModelCommands(program: Command, ctx: CommandContext): void {
       opened.close();
     }
   };
-  const models = program.command("models").description("list, describe, approve, reject and promote model versions in the registry; their stage history");
+  const models = program.command("models").description("list, describe, compare, approve, reject and promote model versions in the registry; their stage history");
 
-  registryOptions(models.command("list").description("versions newest first: status, created, accuracy, AUC")).action((flags: ModelFlags) =>
-    withRegistry(flags, async ({ registry, group }) => {
+  registryOptions(
+    models.command("list").description("versions newest first: stage, status, accuracy, AUC, F1, test rows, training data, parameters that differ from the defaults, re-runs"),
+  ).action((flags: ModelFlags) =>
+    withRegistry(flags, async ({ registry, group, defaults }) => {
       const versions = await registry.list();
-      return flags.json ? JSON.stringify(versions, null, 2) : versionTable(group, versions);
+      const known = await defaults(versions);
+      return flags.json ? JSON.stringify(versionList(versions, known), null, 2) : versionTable(group, versions, known);
     }),
   );
+
+  registryOptions(
+    models
+      .command("compare")
+      .argument("<a>", "a model version")
+      .argument("<b>", "another model version")
+      .description("two versions side by side: metrics (b - a), test rows, data and code, the parameters that differ"),
+  ).action((a: string, b: string, flags: ModelFlags) => {
+    const [first, second] = parseComparedVersions(a, b);
+    return withRegistry(flags, async ({ registry, group, defaults }) => {
+      const [x, y] = [await registry.describe(first), await registry.describe(second)];
+      const comparison = compareVersions(group, x, y, await defaults([x, y]));
+      return flags.json ? JSON.stringify(comparison, null, 2) : comparisonText(comparison);
+    });
+  });
 
   registryOptions(models.command("describe").description("everything recorded about one version"))
     .option("--version <n>", "model version (default: latest)")

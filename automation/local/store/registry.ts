@@ -222,6 +222,8 @@ export class LocalRegistry {
       createdAt: row.created_at,
       metrics: JSON.parse(row.metrics) as ModelMetrics,
       stage: row.stage,
+      metadata: JSON.parse(row.customer_metadata) as Record<string, string>,
+      ...(row.description !== null ? { description: row.description } : {}),
     };
   }
 
@@ -229,12 +231,10 @@ export class LocalRegistry {
     return {
       ...this.summary(row),
       group: row.group_name,
-      ...(row.description !== null ? { description: row.description } : {}),
       ...(row.approval_description !== null ? { approvalDescription: row.approval_description } : {}),
       // The registry's own copy: it stays valid when the object folder is cleaned.
       modelDataUrl: pathToFileURL(path.join(this.home, row.model_file)).href,
       ...(row.execution_id !== null ? { executionArn: executionArn(row.execution_id) } : {}),
-      metadata: JSON.parse(row.customer_metadata) as Record<string, string>,
       ...(row.stage_description !== null ? { stageDescription: row.stage_description } : {}),
     };
   }

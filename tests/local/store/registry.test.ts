@@ -25,8 +25,11 @@ describe("local store: registry", () => {
     assert.equal((await register()).version, 2);
     assert.equal((await register("other")).version, 1);
     assert.deepEqual(store.registry.list("g").map((v) => [v.version, v.arn]), [[2, "local:model-package/g/2"], [1, "local:model-package/g/1"]]);
-    const detail = store.registry.describe("g");
-    assert.equal(detail.version, 2, "no version means the latest");
+    assert.deepEqual(store.registry.list("g")[0]!.metadata, { k: "v" }, "the list carries what versions are compared by");
+    await register("g", { description: "d; FeatureColumns=Age; CategoricalColumns=" });
+    assert.equal(store.registry.list("g")[0]!.description, "d; FeatureColumns=Age; CategoricalColumns=");
+    const detail = store.registry.describe("g", 2);
+    assert.equal(store.registry.describe("g").version, 3, "no version means the latest");
     assert.deepEqual(detail.metadata, { k: "v" });
     assert.equal(fs.readFileSync(new URL(detail.modelDataUrl!), "utf8"), "model bytes");
     assert.deepEqual(fs.readdirSync(path.join(store.home, "registry", "models")), [`${sha256Of(Buffer.from("model bytes"))}.tar.gz`], "one copy for identical models");
