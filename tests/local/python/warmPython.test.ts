@@ -123,7 +123,7 @@ print("helper", helper.VALUE)
     ["os._exit(7) without flushing", `import os, sys\nsys.stdout.write("lost?")\nos._exit(7)\n`, []],
     ["killed by its own signal (a crash)", `import os, signal\nprint("crashing", flush=True)\nos.kill(os.getpid(), signal.SIGSEGV)\n`, []],
     ["an uncaught KeyboardInterrupt ends by SIGINT", `raise KeyboardInterrupt\n`, []],
-    ["atexit handlers and threads still run at exit", `import atexit, threading, time\natexit.register(lambda: print("atexit ran"))\nthreading.Thread(target=lambda: (time.sleep(0.2), print("thread done"))).start()\nprint("main done")\n`, []],
+    ["atexit handlers and threads still run at exit", `import atexit, threading, time\natexit.register(lambda: print("atexit ran"))\nprinted = threading.Event()\nthreading.Thread(target=lambda: (printed.wait(), time.sleep(0.2), print("thread done"))).start()\nprint("main done")\nprinted.set()\n`, []],
   ];
   for (const [title, text, args] of cases) {
     it(`as spawned: ${title}`, async () => {
