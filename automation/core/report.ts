@@ -86,9 +86,3 @@ export function summaryStatus(environments: readonly EnvironmentReport[], interr
   }
   return "Succeeded";
 }
-
-/** `{create: 3, same: 20}` -> "3 create, 20 same"; only zeros -> "no changes". */
-export function describeChanges(changes: Readonly<Record<string, number>>): string {
-  const entries = Object.entries(changes).filter(([, n]) => n > 0);
-  return entries.length === 0 ? "no changes" : entries.map(([op, n]) => `${n} ${op}`).join(", ");
-}

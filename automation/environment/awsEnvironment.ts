@@ -10,8 +10,7 @@ import { stackResourceNames } from "../../stack/naming";
 import { pipelineParameterDeclarations, stackPipeline } from "../../stack/stackPipeline";
 import type { AwsTarget, AwsTargetFactory, AwsTargetOptions } from "../aws/target";
 import { OperationError, UsageError } from "../core/errors";
-import { describeChanges } from "../core/report";
-import { StackMissingError, type OpenStack } from "../deploy/stack";
+import { assertDestroyable, bucketsThatMustBeEmpty, describeChanges, StackMissingError, type OpenStack } from "../deploy/stack";
 import type { Deployment, DestroyOptions, Environment, EnvironmentPipeline } from "./environment";
 
 export interface AwsEnvironmentDeps {
@@ -133,23 +132,35 @@ async function destroyAwsEnvironment(config: StackConfig, aws: AwsTarget, openSt
     throw new UsageError(`destroying "${env}" deletes its pipeline, bucket and role: add --yes if you really mean it`);
   }
   const names = stackResourceNames(config);
-  const group = modelPackageGroupArn({ partition: config.partition, region: config.region, accountId: config.accountId }, names.modelPackageGroup);
+  const groupArn = modelPackageGroupArn({ partition: config.partition, region: config.region, accountId: config.accountId }, names.modelPackageGroup);
   // Everything below acts on this environment's account only, and refuses before changing anything.
   await aws.verifyCredentials(config.accountId);
   const stack = await openStack(env, { create: false });
-  if (!config.bucket.forceDestroy && (await aws.bucketHoldsObjects(names.bucket))) {
-    throw new UsageError(
-      `bucket ${names.bucket} still holds objects (data, code, models): destroy would delete the pipeline and the role and then stop at the bucket. Empty it (every version) first, or set ml-pipeline:bucket.forceDestroy: true and run up, then destroy`,
-    );
+  // What destroy would do is read from the STATE, not the YAML: a resource protected in the state stops a
+  // destroy half-way (after deleting what it reached first), so it is refused before anything is deleted.
+  const plan = stack.destroyPlan ? assertDestroyable(await stack.destroyPlan(), env) : undefined;
+  const mustBeEmpty = plan ? bucketsThatMustBeEmpty(plan).map((b) => b.name) : config.bucket.forceDestroy ? [] : [names.bucket];
+  for (const bucket of mustBeEmpty) {
+    if (await aws.bucketHoldsObjects(bucket)) {
+      throw new UsageError(
+        `bucket ${bucket} still holds objects (data, code, models): destroy would delete the pipeline and the role and then stop at the bucket. Empty it (every version) first, or set ml-pipeline:bucket.forceDestroy: true and run up, then destroy`,
+      );
+    }
   }
-  if (config.registry.protect) {
-    options.log(`the model package group ${group} is protected (ml-pipeline:registry.protect): set it to false and run up first, or destroy will stop at it`);
-  } else if (!config.registry.retainOnDelete && config.bucket.forceDestroy) {
-    // A group that still holds versions cannot be deleted; a disposable env deletes its versions first.
-    const deleted = await aws.deleteModelVersions(group);
-    options.log(`deleted ${deleted} model version(s) from ${group}`);
-  } else if (config.registry.retainOnDelete) {
-    options.log(`the model package group ${group} and its versions are kept (ml-pipeline:registry.retainOnDelete)`);
+  const groups = plan
+    ? plan.modelPackageGroups.map((g) => ({ arn: g.arn ?? groupArn, retained: g.retainOnDelete, protect: g.protect }))
+    : [{ arn: groupArn, retained: config.registry.retainOnDelete, protect: config.registry.protect }];
+  const disposable = plan ? plan.buckets.every((b) => b.forceDestroy) : config.bucket.forceDestroy;
+  for (const group of groups) {
+    if (group.protect) {
+      options.log(`the model package group ${group.arn} is protected (ml-pipeline:registry.protect): set it to false and run up first, or destroy will stop at it`);
+    } else if (group.retained) {
+      options.log(`the model package group ${group.arn} and its versions are kept (retainOnDelete)`);
+    } else if (disposable) {
+      // A group that still holds versions cannot be deleted; a disposable env deletes its versions first.
+      const deleted = await aws.deleteModelVersions(group.arn);
+      options.log(`deleted ${deleted} model version(s) from ${group.arn}`);
+    }
   }
   const result = await stack.destroy({ onOutput: (line) => options.log(`[${env}] ${line}`), signal: options.signal });
   options.log(`[${env}] destroyed: ${describeChanges(result.changes)}`);
