@@ -72,8 +72,8 @@ export function awsEnvironment(config: StackConfig, deps: AwsEnvironmentDeps): E
     async deploy(operation): Promise<Deployment> {
       const seconds = timer();
       const stack = await deps.openStack(name, { create: true });
-      operation.onChanging();
-      const result = await stack.up({ onOutput: operation.onOutput, signal: operation.signal, policyPacks: deps.policyPacks });
+      // up previews first with the policy packs: a violation there is refused before anything changed.
+      const result = await stack.up({ onOutput: operation.onOutput, signal: operation.signal, policyPacks: deps.policyPacks, onUpdateStart: operation.onChanging });
       const report = { status: "succeeded" as const, changes: result.changes, seconds: seconds() };
       operation.onOutput(`deployed: ${describeChanges(result.changes)} in ${report.seconds}s`);
       return { report, outputs: result.outputs };

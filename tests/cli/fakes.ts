@@ -12,7 +12,7 @@ import { orderHistory, planPromotion, type Stage, type StageChange } from "../..
 import type { ApprovalChange, ChangeAuthor, ModelVersionDetail, RegistryClient } from "../../automation/core/registry";
 import type { ApprovalStatus, ExecutionReport, ModelReport } from "../../automation/core/report";
 import type { RunOutcome, RunRequest } from "../../automation/core/run";
-import { StackMissingError, type OpenStack, type StackDeployer } from "../../automation/deploy/stack";
+import { StackMissingError, type OpenStack, type OperationOptions, type StackDeployer } from "../../automation/deploy/stack";
 import { environmentFactory, pipelineFacts, type PreparedLocalTarget } from "../../automation/environment";
 import { compileLocalPipeline, destroyLocal } from "../../automation/local";
 import { openLocalExecutions } from "../../automation/local/openExecutions";
@@ -165,8 +165,10 @@ export class FakeStack implements StackDeployer {
     this.world.calls.push(`preview ${this.env}`);
     return { changes: { create: 20 } };
   }
-  async up() {
+  async up(options: OperationOptions) {
     this.world.calls.push(`up ${this.env}`);
+    // As the real wrapper: the preview passed, the update may now change resources.
+    options.onUpdateStart?.();
     this.world.duringUp?.();
     const failure = this.world.upFailures[this.env];
     if (failure) throw failure;
