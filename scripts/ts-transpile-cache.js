@@ -182,6 +182,10 @@ function installStackMapping(mapFiles) {
  */
 function register(options) {
   const transpiler = createTranspiler(options);
+  // Node 22+: V8's compiled code of every CommonJS module is kept on disk too (checked against the
+  // source by Node itself), which saves most of the compiling at start. Node 20 has no such cache.
+  const enableCompileCache = /** @type {{ enableCompileCache?: (dir: string) => unknown }} */ (/** @type {unknown} */ (Module)).enableCompileCache;
+  if (enableCompileCache && !process.env.NODE_COMPILE_CACHE) enableCompileCache(path.join(transpiler.cacheDir, "v8"));
   /** @type {Map<string, string>} */
   const mapFiles = new Map();
   // With Node's own source maps (--enable-source-maps) on, Node maps the frames itself.

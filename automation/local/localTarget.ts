@@ -129,7 +129,8 @@ export class LocalTargetImpl implements LocalTarget {
     records.finish(id, result.status, result.failureReason);
     progress();
     request.progress.done();
-    if (result.status === "Succeeded") fs.rmSync(path.join(folder, "steps"), { recursive: true, force: true });
+    // Asynchronously: the files are removed in parallel (a few times faster than one by one on a busy disk).
+    if (result.status === "Succeeded") await fs.promises.rm(path.join(folder, "steps"), { recursive: true, force: true });
     else request.log(`step working folders kept for inspection in ${path.join(folder, "steps")}`);
     return this.outcome(id, interruption);
   }

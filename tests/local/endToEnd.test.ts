@@ -14,7 +14,7 @@ import { stageData, stagedDataParameters } from "../../automation/data/stage";
 import { prepareLocal, readDataSource, type LocalTarget } from "../../automation/local";
 import { openDatabase } from "../../automation/local/store";
 import { requireTitanicCsv } from "../harness/titanicData";
-import { REPO_ROOT, request, tempDir } from "./helpers";
+import { REPO_ROOT, request, tempDir, TS_REGISTER } from "./helpers";
 
 const GROUP = "ml-pipeline-local-titanic-xgboost";
 
@@ -228,7 +228,7 @@ interface ChildRun {
 }
 
 function spawnRun(home: string, parameters: Record<string, string> = {}, dataFile?: string): ChildRun {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "runChild.ts"), home, JSON.stringify(parameters), ...(dataFile ? [dataFile] : [])], {
+  const child = spawn(process.execPath, ["-r", TS_REGISTER, path.join(__dirname, "runChild.ts"), home, JSON.stringify(parameters), ...(dataFile ? [dataFile] : [])], {
     cwd: REPO_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -13,6 +13,8 @@ import { ExecutionStore, LocalObjects, LocalRegistry, openDatabase, type Db } fr
 import { declarationsOf } from "../../pipeline/parameters";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+/** `node -r <this>` runs a TypeScript file as `npm run automate` does (scripts/ts-register.js: the transpile cache). */
+export const TS_REGISTER = path.join(REPO_ROOT, "scripts", "ts-register.js");
 
 /** A python for small stdlib-only scripts: the test runner's, the repo's venv, or python3. */
 export function testPython(): string {

@@ -1,6 +1,6 @@
 /**
  * A whole local run in its own process, for the crash and concurrency tests:
- * `node -r ts-node/register/transpile-only tests/local/runChild.ts <home> [<parameters JSON> [<data csv>]]`
+ * `node -r ./scripts/ts-register.js tests/local/runChild.ts <home> [<parameters JSON> [<data csv>]]`
  * (default data: data/titanic/train.csv).
  * Prints the RunOutcome as JSON on the last stdout line.
  */

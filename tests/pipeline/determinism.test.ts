@@ -18,9 +18,10 @@ interface Emitted {
 }
 
 function emitInFreshProcess(stack: string, env: NodeJS.ProcessEnv, cwd: string): Emitted {
-  const out = execFileSync(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), path.join(REPO_ROOT, "tests/harness/emitCompiled.ts"), stack], {
+  // Run as npm run automate runs TypeScript (the transpile cache), whatever the working folder.
+  const out = execFileSync(process.execPath, ["-r", path.join(REPO_ROOT, "scripts", "ts-register.js"), path.join(REPO_ROOT, "tests/harness/emitCompiled.ts"), stack], {
     cwd,
-    env: { ...process.env, ...env, TS_NODE_PROJECT: path.join(REPO_ROOT, "tsconfig.json") },
+    env: { ...process.env, ...env },
     encoding: "utf8",
   });
   return JSON.parse(out) as Emitted;

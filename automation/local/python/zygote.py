@@ -11,7 +11,8 @@ handling of SystemExit and of uncaught exceptions (the traceback starts at the s
 frame) and its normal shutdown. A child that crashes takes nothing else down. What differs:
 its parent process is the zygote, the hash seed of str is the zygote's, and the variables
 the imports themselves set (scikit-learn's KMP_*) are there from the script's start rather
-than from its own import of those libraries.
+than from its own import of those libraries, and the objects the imports created are frozen
+out of its garbage collections (gc.freeze: they are module state, never garbage).
 
 A request is declined (the driver then starts `python` as usual) when the zygote could
 not give the script exactly that start: its environment differs from the zygote's in a
@@ -41,6 +42,7 @@ _STARTUP_MODULES = frozenset(sys.modules)
 
 import atexit  # noqa: E402
 import builtins  # noqa: E402
+import gc  # noqa: E402
 import importlib  # noqa: E402
 import importlib.machinery  # noqa: E402
 import json  # noqa: E402
@@ -393,6 +395,10 @@ def main() -> None:
     os.close(null)
     started_env = dict(os.environ)
     unusable = preload(sys.argv[1:])
+    # What the imports made is never garbage: kept out of every child's collections (each would walk
+    # and touch the hundreds of thousands of objects, copying the pages they share with the zygote).
+    gc.collect()
+    gc.freeze()
     zygote = Zygote(channel, base_path, unusable, started_env)
     preloaded = sorted({name.partition(".")[0] for name in sys.modules} - {name.partition(".")[0] for name in _STARTUP_MODULES})
     ready = {"pid": os.getpid(), "preloaded": preloaded, "unusable": unusable, "importsSet": sorted(zygote.imports_set), "importsUnset": zygote.imports_unset}

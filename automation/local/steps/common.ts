@@ -31,11 +31,12 @@ export async function downloadPrefix(invocation: StepInvocation, uri: string, fo
   const keys = invocation.objects.list(prefix);
   if (keys.length === 0) throw new StepFailure(`${what}: no objects found under ${uri}`);
   fs.mkdirSync(folder, { recursive: true });
-  for (const key of keys) {
+  const copies = keys.map((key) => {
     const target = path.join(folder, ...placementOf(prefix.key, key).split("/"));
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    await fs.promises.copyFile(invocation.objects.file({ bucket: prefix.bucket, key }), target, fs.constants.COPYFILE_FICLONE);
-  }
+    return fs.promises.copyFile(invocation.objects.file({ bucket: prefix.bucket, key }), target, fs.constants.COPYFILE_FICLONE);
+  });
+  await Promise.all(copies); // in parallel: a code prefix is a few dozen small files
   invocation.log.note(`${what}: ${keys.length} object${keys.length === 1 ? "" : "s"} from ${uri} -> ${folder}`);
   return keys.length;
 }

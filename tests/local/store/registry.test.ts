@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError } from "../../../automation/core/errors";
 import { modelMetricsOf, sha256Of } from "../../../automation/local/store";
-import { openStore, REPO_ROOT, type Store } from "../helpers";
+import { openStore, REPO_ROOT, TS_REGISTER, type Store } from "../helpers";
 
 describe("local store: registry", () => {
   let store: Store;
@@ -77,7 +77,7 @@ describe("local store: registry", () => {
     const runs = [0, 1, 2].map(
       () =>
         new Promise<number[]>((resolve, reject) => {
-          const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "..", "registerChild.ts"), store.home, "15", model], { cwd: REPO_ROOT });
+          const child = spawn(process.execPath, ["-r", TS_REGISTER, path.join(__dirname, "..", "registerChild.ts"), store.home, "15", model], { cwd: REPO_ROOT });
           let out = "";
           let err = "";
           child.stdout.on("data", (c: Buffer) => (out += c.toString()));
