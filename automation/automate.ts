@@ -12,7 +12,7 @@ import { signalEscalation } from "./core/signals";
 import { nodeSupportNote } from "./aws/nodeSupport";
 import { pulumiStacks } from "./deploy/stack";
 import { environmentFactory } from "./environment";
-import { compileLocalPipeline, destroyLocal, killRunningScripts, localHome, openLocalRegistry, prepareLocal } from "./local";
+import { compileLocalPipeline, destroyLocal, killRunningScripts, localHome, openLocalRegistry, prepareLocal, prewarmPython } from "./local";
 import { policyPackDirectories } from "../policy/directories";
 
 const repoRoot = path.resolve(__dirname, "..");
@@ -62,7 +62,10 @@ const openEnvironment = environmentFactory({
   repoRoot,
   aws: { aws: awsTarget, openStack: pulumiStacks(repoRoot), policyPacks: policyPackDirectories(repoRoot), now: Date.now },
   local: {
-    compile: () => compileLocalPipeline(repoRoot),
+    compile: () => {
+      prewarmPython(repoRoot); // a local run usually follows: its Python imports meanwhile (automation/local/prewarm.ts)
+      return compileLocalPipeline(repoRoot);
+    },
     prepare: (pipeline) => prepareLocal({ repoRoot, log: stderr, pipeline }),
     openRegistry: () => openLocalRegistry(repoRoot),
     openExecutions: () => (require("./local/openExecutions") as typeof import("./local/openExecutions")).openLocalExecutions(localHome(repoRoot)),

@@ -48,6 +48,11 @@ export function openLocalRegistry(repoRoot: string, home?: string): OpenedLocalR
   return (require("./openRegistry") as typeof import("./openRegistry")).openLocalRegistry(repoRoot, home);
 }
 
+/** Start the warm Python ahead of prepareLocal, when a run is likely (prewarm.ts). */
+export function prewarmPython(repoRoot: string): void {
+  (require("./prewarm") as typeof import("./prewarm")).prewarmPython(repoRoot);
+}
+
 export function ensurePythonEnv(options: PythonEnvOptions): Promise<string> {
   return (require("./python") as typeof import("./python")).ensurePythonEnv(options);
 }

@@ -6,8 +6,8 @@ import type { Log } from "../core/run";
 import { declarationsOf } from "../../pipeline/parameters";
 import type { JsonObject } from "./expressions";
 import { compileLocalPipeline, deployCode, LOCAL, type LocalPipeline } from "./localPipeline";
-import { LocalTargetImpl, type LocalTarget } from "./localTarget";
-import { checkRunnable } from "./preflight";
+import type { LocalTarget } from "./localTarget";
+import { adoptPrewarmed } from "./prewarm";
 import { ensurePythonEnv, WarmPython, warmPythonEnabled } from "./python";
 import { scriptEnvironment } from "./steps/common";
 import { ExecutionStore, LocalObjects, LocalRegistry, localHome, openDatabase, sweepTemporaryFiles } from "./store";
@@ -28,25 +28,31 @@ export interface PrepareLocalOptions {
 }
 
 /**
- * Opens (or creates) the store, marks runs whose process died as Failed (and removes the temporary files
- * such processes left), ensures the Python environment, compiles and checks the definition, and
- * "deploys" the code bundle into the object store.
+ * Ensures the Python environment (starting the warm Python), opens (or creates) the store, marks runs
+ * whose process died as Failed (and removes the temporary files such processes left), compiles and
+ * checks the definition, and "deploys" the code bundle into the object store.
  */
 export async function prepareLocal(options: PrepareLocalOptions): Promise<LocalTarget> {
   const home = options.home ?? localHome(options.repoRoot);
-  const db = openDatabase(home);
   let warmPython: WarmPython | undefined;
+  let db: ReturnType<typeof openDatabase> | undefined;
   try {
-    const records = new ExecutionStore(db, home);
-    records.recoverAbandoned(options.log);
-    sweepTemporaryFiles(home);
-    // The warm Python starts as soon as the interpreter is known: it imports numpy, pandas and xgboost
-    // while the packages are checked, the code is deployed and the data staged.
+    // The interpreter first: the warm Python's imports are the longest part of a run's start, so it
+    // starts before anything else is opened or loaded, and imports while the venv's packages are
+    // checked, the code is deployed and the data staged.
     const startWarm = (interpreter: string): void => {
-      if (!warmPython && (options.warmPython ?? warmPythonEnabled())) warmPython = new WarmPython(interpreter, { env: scriptEnvironment({}) });
+      if (warmPython || !(options.warmPython ?? warmPythonEnabled())) return;
+      warmPython = adoptPrewarmed(interpreter) ?? new WarmPython(interpreter, { env: scriptEnvironment({}) });
     };
     const python = await ensurePythonEnv({ repoRoot: options.repoRoot, log: options.log, onInterpreter: startWarm, ...(options.python ? { python: options.python } : {}) });
     startWarm(python);
+    db = openDatabase(home);
+    const records = new ExecutionStore(db, home);
+    records.recoverAbandoned(options.log);
+    sweepTemporaryFiles(home);
+    // Loaded once the warm Python is on its way (they bring the interpreter, the step runners, tar).
+    const { checkRunnable } = require("./preflight") as typeof import("./preflight");
+    const { LocalTargetImpl } = require("./localTarget") as typeof import("./localTarget");
     const { code, compiled } = options.pipeline ?? compileLocalPipeline(options.repoRoot);
     const definition = checkRunnable(JSON.parse(compiled.json) as JsonObject);
     const objects = new LocalObjects(db, home, LOCAL.bucket);
@@ -73,7 +79,7 @@ export async function prepareLocal(options: PrepareLocalOptions): Promise<LocalT
     });
   } catch (error) {
     warmPython?.close();
-    db.close();
+    db?.close();
     throw error;
   }
 }

@@ -34,6 +34,21 @@ export interface PythonEnvOptions {
 
 const sha256 = (file: string): string => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 
+/**
+ * The interpreter ensurePythonEnv would return, when that needs no build (`$PYTHON`, or a .venv whose
+ * stamp covers the requirements); undefined otherwise. Its packages are not checked here: ensurePythonEnv does that.
+ */
+export function readyPython(options: Pick<PythonEnvOptions, "repoRoot" | "dev" | "python">): string | undefined {
+  const override = options.python ?? process.env.PYTHON;
+  if (override) return override;
+  const venv = path.join(options.repoRoot, ".venv");
+  const python = path.join(venv, "bin", "python");
+  const stamp = path.join(venv, ".ml-pipeline-requirements.json");
+  const wanted = requirementFiles(options);
+  const stampValue = JSON.stringify(Object.fromEntries(wanted.map((f) => [path.basename(f), sha256(f)])));
+  return fs.existsSync(python) && fs.existsSync(stamp) && stampCovers(fs.readFileSync(stamp, "utf8"), stampValue) ? python : undefined;
+}
+
 /** Returns the path of a Python executable with the training requirements installed. */
 export async function ensurePythonEnv(options: PythonEnvOptions): Promise<string> {
   const override = options.python ?? process.env.PYTHON;
@@ -112,17 +127,66 @@ print(json.dumps(problems))
  * with the fix, rather than fail inside a training step.
  */
 export function checkedInstall(python: string, requirements: readonly string[], repoRoot: string): string {
+  const memo = pinCheckMemo(python, requirements);
+  if (memo?.passed()) return python;
   const probe = spawnSync(python, ["-c", PIN_CHECK, ...requirements], { encoding: "utf8" });
   if (probe.error || probe.status !== 0) {
     throw new PythonEnvError(`${python} cannot run (${(probe.error?.message ?? probe.stderr).trim().split("\n").pop()}): delete ${path.dirname(path.dirname(python))} and retry to rebuild it`);
   }
   const problems = JSON.parse(probe.stdout) as [string, string, string | null][];
-  if (problems.length === 0) return python;
+  if (problems.length === 0) {
+    memo?.record();
+    return python;
+  }
   const venv = path.relative(repoRoot, path.dirname(path.dirname(python))) || path.dirname(path.dirname(python));
   throw new PythonEnvError(
     `${venv} does not have the pinned packages: ${problems.map(([name, want, have]) => `${name} ${have ? `${have} (wanted ${want})` : `missing (wanted ${want})`}`).join(", ")}; ` +
       `rebuild it (rm -rf ${venv}, then run again) or install them (${venv}/bin/python -m pip install ${requirements.map((f) => `-r ${path.relative(repoRoot, f)}`).join(" ")})`,
   );
+}
+
+/**
+ * The last passed pin checks of a venv, by what they depend on: the interpreter, the requirement files'
+ * contents and the installed distributions (site-packages' `<name>-<version>.dist-info`/`.egg-info`
+ * entries, whose names pip changes with every install, upgrade or uninstall). The same inputs give the
+ * same answer, so a passed check is not run again (a Python start, about 0.1 s) until one of them
+ * changes. Undefined for an interpreter outside a venv layout (always checked).
+ */
+function pinCheckMemo(python: string, requirements: readonly string[]): { passed(): boolean; record(): void } | undefined {
+  const venv = path.dirname(path.dirname(python));
+  const lib = path.join(venv, "lib");
+  let distributions: string[];
+  try {
+    const sitePackages = fs.readdirSync(lib).filter((d) => /^python3\.\d+$/.test(d)).map((d) => path.join(lib, d, "site-packages"));
+    if (sitePackages.length === 0) return undefined;
+    distributions = sitePackages.flatMap((dir) => fs.readdirSync(dir).filter((e) => /\.(dist|egg)-info$/.test(e)).map((e) => `${dir}/${e}`)).sort();
+  } catch {
+    return undefined;
+  }
+  const key = createHash("sha256")
+    .update(JSON.stringify([PIN_CHECK, python, requirements.map((f) => [f, fs.readFileSync(f, "utf8")]), distributions]))
+    .digest("hex");
+  const file = path.join(venv, ".ml-pipeline-pins-checked.json");
+  const known = (): string[] => {
+    try {
+      const value = JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
+      return Array.isArray(value) ? value.filter((k): k is string => typeof k === "string") : [];
+    } catch {
+      return [];
+    }
+  };
+  return {
+    passed: () => known().includes(key),
+    record: () => {
+      try {
+        const temporary = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(temporary, JSON.stringify([key, ...known().filter((k) => k !== key)].slice(0, 4)));
+        fs.renameSync(temporary, file);
+      } catch {
+        // not recorded: the next run checks again
+      }
+    },
+  };
 }
 
 /** An exclusive lock file holding the owner's pid; a lock whose owner died is taken over. */
@@ -155,7 +219,7 @@ function alive(pid: number): boolean {
   }
 }
 
-function requirementFiles(options: PythonEnvOptions): string[] {
+function requirementFiles(options: Pick<PythonEnvOptions, "repoRoot" | "dev">): string[] {
   const training = path.join(options.repoRoot, "training");
   const runtime = path.join(training, "requirements.txt");
   if (!options.dev) return [runtime];

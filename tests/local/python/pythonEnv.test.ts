@@ -86,4 +86,31 @@ describe("python environment", function () {
         /rebuild it \(rm -rf .*\) or install them \(.*pip install -r /.test(e.message),
     );
   });
+
+  it("a passed pin check is not run again until the requirements or the installed distributions change", () => {
+    // A venv layout whose python is the test python, counting its starts.
+    const venv = path.join(dir, "venv");
+    const sitePackages = path.join(venv, "lib", "python3.11", "site-packages");
+    fs.mkdirSync(sitePackages, { recursive: true });
+    fs.mkdirSync(path.join(venv, "bin"));
+    const starts = path.join(dir, "starts");
+    const python = path.join(venv, "bin", "python");
+    fs.writeFileSync(python, `#!/bin/sh\necho >> ${JSON.stringify(starts)}\nexec ${JSON.stringify(testPython())} "$@"\n`, { mode: 0o755 });
+    const started = () => (fs.existsSync(starts) ? fs.readFileSync(starts, "utf8").length : 0);
+    const pins = path.join(dir, "requirements.txt");
+    fs.writeFileSync(pins, "# nothing pinned yet\n");
+    fs.mkdirSync(path.join(sitePackages, "numpy-1.0.dist-info"));
+
+    assert.equal(checkedInstall(python, [pins], REPO_ROOT), python);
+    assert.equal(started(), 1);
+    assert.equal(checkedInstall(python, [pins], REPO_ROOT), python);
+    assert.equal(started(), 1, "the same inputs: not checked again");
+    fs.renameSync(path.join(sitePackages, "numpy-1.0.dist-info"), path.join(sitePackages, "numpy-2.0.dist-info"));
+    assert.equal(checkedInstall(python, [pins], REPO_ROOT), python);
+    assert.equal(started(), 2, "another installed version: checked again");
+    fs.writeFileSync(pins, "no-such-package-xyz==1.0\n");
+    assert.throws(() => checkedInstall(python, [pins], REPO_ROOT), PythonEnvError);
+    assert.throws(() => checkedInstall(python, [pins], REPO_ROOT), PythonEnvError, "a failed check is never remembered");
+    assert.equal(started(), 4);
+  });
 });
