@@ -10,12 +10,23 @@ export ML_PIPELINE_TEST_PYTHON="$python"
 actionlint=$(bash scripts/actionlint.sh)
 [ -n "$actionlint" ] && export ACTIONLINT="$actionlint"
 
-echo "== type-check (tsc)" >&2
+# The three suites are independent: the type-check and the Python checks run beside mocha (two cores
+# are busy instead of one while mocha waits on its child processes). mocha's output streams; the others'
+# is printed when mocha ends, each under its heading, and any failure fails the run.
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
 # Incremental: a warm run re-checks only what changed since the last one (the build info is not committed).
-npx tsc -p . --incremental --tsBuildInfoFile node_modules/.cache/ml-pipeline-tsc/tsconfig.tsbuildinfo
+npx tsc -p . --incremental --tsBuildInfoFile node_modules/.cache/ml-pipeline-tsc/tsconfig.tsbuildinfo >"$logs/tsc" 2>&1 &
+tsc=$!
+{ echo "== mypy (training/)" && "$python" -m mypy --config-file training/mypy.ini && echo "== pytest" && "$python" -m pytest training/tests -q; } >"$logs/python" 2>&1 &
+python_checks=$!
+
+status=0
 echo "== mocha ($(node --version))" >&2
-npx mocha
-echo "== mypy (training/)" >&2
-"$python" -m mypy --config-file training/mypy.ini
-echo "== pytest" >&2
-"$python" -m pytest training/tests -q
+npx mocha || status=1
+echo "== type-check (tsc)" >&2
+wait "$tsc" || status=1
+cat "$logs/tsc"
+wait "$python_checks" || status=1
+cat "$logs/python"
+exit "$status"

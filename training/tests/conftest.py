@@ -3,14 +3,18 @@
 training/ is on sys.path through pytest.ini's `pythonpath`, so the tests import the entry scripts
 and the titanic package as the container does.
 """
+import atexit
 import json
+import locale
 import os
 import shutil
+import signal
+import struct
 import subprocess
 import sys
 import tarfile
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import IO, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union, cast
 
 import pytest
 
@@ -23,6 +27,94 @@ FIXTURE_CSV = os.path.join(TESTS, "fixtures", "passengers.csv")
 REAL_CSV = os.path.join(REPO, "data", "titanic", "train.csv")
 PYTHON = sys.executable
 PACKAGE = "titanic"
+# The local target's warm Python (docs/local-target.md#the-warm-python): the script runs below fork from it.
+ZYGOTE = os.path.join(REPO, "automation", "local", "python", "zygote.py")
+
+
+class WarmScripts:
+    """`python <script> <args>` forked from one interpreter that imported numpy, pandas and xgboost
+    once (zygote.py, as the local target runs step scripts), instead of a new interpreter paying those
+    imports for each of the suite's ~65 script runs. Each run gets the argv, environment, working
+    folder, stdout, stderr and exit status a subprocess gets (zygote.py says what differs: the parent
+    pid, the str hash seed); a run it cannot start exactly so, and every run with
+    ML_PIPELINE_WARM_PYTHON=0, is a plain subprocess."""
+
+    HEADER = struct.Struct(">cII")
+
+    def __init__(self) -> None:
+        self.process: Optional["subprocess.Popen[bytes]"] = None
+        self.next_id = 1
+        self.broken = os.environ.get("ML_PIPELINE_WARM_PYTHON") == "0" or not os.path.isfile(ZYGOTE)
+
+    def _start(self) -> "subprocess.Popen[bytes]":
+        if self.process is None:
+            env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+            self.process = subprocess.Popen([PYTHON, ZYGOTE, "numpy", "pandas", "xgboost"], stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, env=env, start_new_session=True)
+            self._send({"op": "hello", "env": env, "perStep": ["PYTEST_CURRENT_TEST"]})
+            atexit.register(self.close)
+        return self.process
+
+    def _send(self, message: Mapping[str, Any]) -> None:
+        stdin = cast(IO[bytes], cast("subprocess.Popen[bytes]", self.process).stdin)
+        stdin.write((json.dumps(message) + "\n").encode())
+        stdin.flush()
+
+    def _frame(self) -> Tuple[bytes, int, bytes]:
+        stdout = cast(IO[bytes], cast("subprocess.Popen[bytes]", self.process).stdout)
+        header = stdout.read(self.HEADER.size)
+        if len(header) < self.HEADER.size:
+            raise EOFError("the warm Python ended")
+        kind, ident, length = self.HEADER.unpack(header)
+        return kind, ident, stdout.read(length)
+
+    def run(self, argv: List[str], env: Mapping[str, str], cwd: str) -> "subprocess.CompletedProcess[str]":
+        if not self.broken:
+            try:
+                done = self._run_warm(argv, env, cwd)
+                if done is not None:
+                    return done
+            except (OSError, EOFError, ValueError):
+                self.broken = True  # from now on, plain subprocesses
+                self.close()
+        return subprocess.run(argv, env=dict(env), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True)
+
+    def _run_warm(self, argv: List[str], env: Mapping[str, str], cwd: str) -> "Optional[subprocess.CompletedProcess[str]]":
+        self._start()
+        ident = self.next_id
+        self.next_id += 1
+        self._send({"op": "run", "id": ident, "argv": argv[1:], "cwd": cwd, "env": dict(env), "python": argv[0]})
+        out, err = bytearray(), bytearray()
+        code: Optional[int] = None
+        while True:
+            kind, frame_id, payload = self._frame()
+            if frame_id != ident:
+                continue  # the ready frame (id 0)
+            if kind in (b"D", b"F"):
+                return None  # it cannot start this one exactly as a subprocess would
+            if kind == b"O":
+                out += payload
+            elif kind == b"E":
+                err += payload
+            elif kind == b"W":
+                status = json.loads(payload)
+                code = status["code"] if status["signal"] is None else -int(getattr(signal, status["signal"]))
+            elif kind == b"C":
+                return subprocess.CompletedProcess(argv, cast(int, code), _text(bytes(out)), _text(bytes(err)))
+
+    def close(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def _text(data: bytes) -> str:
+    """What subprocess.run(universal_newlines=True) makes of a stream's bytes."""
+    return data.decode(locale.getpreferredencoding(False)).replace("\r\n", "\n").replace("\r", "\n")
+
+
+WARM_SCRIPTS = WarmScripts()
 
 
 def runtime_files() -> List[str]:
@@ -100,9 +192,8 @@ class Job:
         """Run train_model.py like the container: encoded hyperparameters -> CLI args + SM_HP_*."""
         hyperparameters = hyperparameters or {}
         args = container_args(hyperparameters) if argv is None else list(argv)
-        return subprocess.run([PYTHON, os.path.join(script_dir, "train_model.py")] + args,
-                              env=self.env(hyperparameters, env_extra), cwd=self.root,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+        return WARM_SCRIPTS.run([PYTHON, os.path.join(script_dir, "train_model.py")] + args,
+                                env=self.env(hyperparameters, env_extra), cwd=self.root)
 
     def tar_model(self, dest_dir: str) -> str:
         """model.tar.gz of the model dir's contents, as SageMaker uploads it."""
@@ -116,10 +207,9 @@ class Job:
 
 def run_metrics(model: str, data: str, out: str, extra: Sequence[str] = (), script_dir: str = TRAINING,
                 cwd: Optional[str] = None) -> "subprocess.CompletedProcess[str]":
-    return subprocess.run([PYTHON, os.path.join(script_dir, "compute_metrics.py"), "--input-model", model,
-                           "--input-data", data, "--output-metrics", out] + list(extra),
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
-                          cwd=cwd or os.path.dirname(out))
+    return WARM_SCRIPTS.run([PYTHON, os.path.join(script_dir, "compute_metrics.py"), "--input-model", model,
+                             "--input-data", data, "--output-metrics", out] + list(extra),
+                            env=os.environ, cwd=cwd or os.path.dirname(out))
 
 
 def read_json_strict(path: str) -> Any:

@@ -23,7 +23,8 @@ that one), a path is relative or not normalised, or the preload failed or printe
 anything.
 
 Protocol. In, on stdin: JSON lines. First {"op": "hello", "env": {...}} (the environment
-the zygote was started with), then {"op": "run", "id": N, "argv": [script, ...],
+the zygote was started with; optionally "perStep": [names] that may differ too, e.g. the
+test runner's PYTEST_CURRENT_TEST), then {"op": "run", "id": N, "argv": [script, ...],
 "cwd": "...", "env": {...}}. Out, on stdout: frames of a 1-byte kind, a 4-byte id and a
 4-byte length (big-endian), then the payload:
   R  ready (id 0): JSON {"pid", "preloaded", "unusable", "importsSet", "importsUnset"}
@@ -96,6 +97,7 @@ class Zygote:
         self.base_path = base_path
         self.unusable = unusable
         self.launch_env: Optional[Dict[str, str]] = None
+        self.per_step_names: Set[str] = set()
         # The environment as the interpreter's start left it (PEP 538 locale coercion may add LC_CTYPE).
         self.started_env = started_env
         # What the imports changed in it (scikit-learn, imported by xgboost, sets KMP_* variables):
@@ -186,6 +188,7 @@ class Zygote:
     def handle(self, request: Dict[str, Any]) -> None:
         if request.get("op") == "hello":
             self.launch_env = dict(request["env"])
+            self.per_step_names = set(request.get("perStep", []))
             self.added_env = {k: v for k, v in self.started_env.items() if self.launch_env.get(k) != v}
             return
         ident = int(request["id"])
@@ -217,7 +220,7 @@ class Zygote:
         if not os.path.isabs(cwd) or not os.path.isdir(cwd):
             return "the working folder %r is not an absolute path to a folder" % cwd
         for name in set(env) | set(self.launch_env):
-            if not per_step(name) and env.get(name) != self.launch_env.get(name):
+            if not per_step(name) and name not in self.per_step_names and env.get(name) != self.launch_env.get(name):
                 return "the step sets %s" % name
         folders: List[Optional[str]] = [os.path.dirname(os.path.realpath(script))]
         folders += self.python_path(env)
