@@ -23,6 +23,8 @@ const path = require("node:path");
 
 /** Bump when the output changes for a reason the key does not cover (e.g. the overrides below). */
 const LOADER_VERSION = "1";
+/** Entries older than this are removed when a file is transpiled (a later start transpiles them again if needed). */
+const MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 
 /**
  * @typedef {object} TranspilerOptions
@@ -53,6 +55,7 @@ function createTranspiler(options) {
 
   const loadCompiler = () => {
     if (compiler) return compiler;
+    prune(cacheDir, Date.now() - MAX_AGE_MS);
     const ts = /** @type {typeof import("typescript")} */ (require(typescriptDir));
     const json = tsconfigText ? ts.parseConfigFileTextToJson(tsconfigFile, tsconfigText).config : {};
     const parsed = ts.parseJsonConfigFileContent(json ?? {}, ts.sys, root, undefined, tsconfigFile);
@@ -97,6 +100,32 @@ function createTranspiler(options) {
       return { code, mapFile, cached: false };
     },
   };
+}
+
+/**
+ * Remove the entries (and leftover temporary files) last written before `before`: edits leave old
+ * versions behind, and this runs only on a miss, which loads TypeScript anyway.
+ * @param {string} cacheDir
+ * @param {number} before
+ */
+function prune(cacheDir, before) {
+  let folders;
+  try {
+    folders = fs.readdirSync(cacheDir).filter((name) => /^[0-9a-f]{2}$/.test(name));
+  } catch {
+    return;
+  }
+  for (const folder of folders) {
+    const dir = path.join(cacheDir, folder);
+    try {
+      for (const name of fs.readdirSync(dir)) {
+        const file = path.join(dir, name);
+        if (fs.statSync(file).mtimeMs < before) fs.rmSync(file, { force: true });
+      }
+    } catch {
+      // another process pruned it first
+    }
+  }
 }
 
 /**

@@ -82,6 +82,23 @@ process.on("exit", () => console.log(JSON.stringify({ typescriptLoaded: Object.k
     assert.deepEqual(viaCache.frames, ["Error: bad 1/", `    at fail (${path.join(project, "thrower.ts")}:4:9)`, `    at Object.<anonymous> (${path.join(project, "main.ts")}:3:7)`]);
   });
 
+  it("a miss removes entries not written for 30 days; the entries in use are written again when next needed", () => {
+    runProject();
+    const entries = () => fs.readdirSync(cacheDir, { recursive: true }).map(String).filter((f) => f.endsWith(".js")).sort();
+    const before = entries();
+    assert.equal(before.length, 2);
+    const old = new Date(Date.now() - 31 * 24 * 3600 * 1000);
+    for (const f of before) fs.utimesSync(path.join(cacheDir, f), old, old);
+    write("value.ts", 'export const value: string = "three";\n'); // a miss: TypeScript loads, old entries go
+    assert.deepEqual(lines(runProject().stdout), [{ value: "three" }, { typescriptLoaded: true }]);
+    assert.deepEqual(entries().length, 1, "only value.ts's new entry is left");
+    assert.deepEqual(lines(runProject().stdout), [{ value: "three" }, { typescriptLoaded: true }], "main.ts is transpiled again");
+    const after = entries();
+    assert.equal(after.length, 2, after.join(", "));
+    assert.ok(after.every((f) => fs.statSync(path.join(cacheDir, f)).mtimeMs > old.getTime()));
+    assert.deepEqual(lines(runProject().stdout), [{ value: "three" }, { typescriptLoaded: false }]);
+  });
+
   it("two first starts at once both run, and leave one complete entry per file", async () => {
     const start = () =>
       new Promise<string>((resolve) => {
