@@ -191,6 +191,8 @@ class Zygote:
             self.per_step_names = set(request.get("perStep", []))
             self.added_env = {k: v for k, v in self.started_env.items() if self.launch_env.get(k) != v}
             return
+        if request.get("op") != "run":
+            return  # nothing else is asked of it
         ident = int(request["id"])
         reason = self.unusable or self.decline_reason(request)
         if reason:
