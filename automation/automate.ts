@@ -12,7 +12,7 @@ import { signalEscalation } from "./core/signals";
 import { nodeSupportNote } from "./aws/nodeSupport";
 import { pulumiStacks } from "./deploy/stack";
 import { environmentFactory } from "./environment";
-import { compileLocalPipeline, destroyLocal, killRunningScripts, localHome, openLocalRegistry, prepareLocal, prewarmPython } from "./local";
+import { compileLocalPipeline, destroyLocal, killRunningScripts, localHome, openLocalRegistry, openLocalServing, prepareLocal, prewarmPython } from "./local";
 import { policyPackDirectories } from "../policy/directories";
 
 const repoRoot = path.resolve(__dirname, "..");
@@ -70,6 +70,7 @@ const openEnvironment = environmentFactory({
     openRegistry: () => openLocalRegistry(repoRoot),
     openExecutions: () => (require("./local/openExecutions") as typeof import("./local/openExecutions")).openLocalExecutions(localHome(repoRoot)),
     destroy: (log, options) => destroyLocal(localHome(repoRoot), log, options),
+    openServing: () => openLocalServing({ repoRoot, home: localHome(repoRoot), log: stderr }),
     now: Date.now,
     env: process.env,
   },

@@ -60,6 +60,25 @@ export interface DeployReport {
   readonly seconds: number;
 }
 
+/** How requests reach the model: a SageMaker serverless or provisioned endpoint, or the local server. */
+export type ServingMode = "serverless" | "provisioned" | "local";
+
+/** How the last deploy changed what serves: a new endpoint, a blue/green canary shift, all at once, or nothing (already served). */
+export type UpdateMode = "create" | "canary" | "all-at-once" | "unchanged";
+
+/** What `deploy` served (docs/architecture.md §8): the summary's `serving`. */
+export interface ServingReport {
+  readonly version: number;
+  /** Model package ARN (AWS) or the local registry's id. */
+  readonly packageArn: string;
+  /** The SageMaker endpoint's name, or `local`. */
+  readonly endpointName: string;
+  readonly mode: ServingMode;
+  readonly update: UpdateMode;
+  /** Latency of the smoke test with the version's sample payload, milliseconds. */
+  readonly smokeTestMs: number;
+}
+
 export interface EnvironmentReport {
   readonly env: string;
   readonly target: "aws" | "local";
@@ -70,6 +89,8 @@ export interface EnvironmentReport {
   readonly model: ModelReport | null;
   /** Why this environment failed, when it did before or outside the execution. */
   readonly error?: string;
+  /** What `deploy` now serves (absent from `up` and `run` summaries). */
+  readonly serving?: ServingReport;
 }
 
 export interface RunSummary {

@@ -115,6 +115,11 @@ export function awsEnvironment(config: StackConfig, deps: AwsEnvironmentDeps): E
 
     deployerPolicy: (backendUrl) => JSON.stringify(deployerPolicy(config, { backendUrl }), null, 2),
 
+    // Temporary until the AWS implementation (automation/aws/serving, issue 15) plugs in here.
+    serving: async () => {
+      throw new UsageError("serving on AWS: not available in this build");
+    },
+
     close: () => undefined,
   };
 

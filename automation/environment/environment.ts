@@ -12,16 +12,10 @@ import type { ObjectStore } from "../core/objectStore";
 import type { RegistryClient } from "../core/registry";
 import type { DeployReport } from "../core/report";
 import type { Log, RunOutcome, RunRequest } from "../core/run";
+import type { DeployOperation } from "../core/deployOperation";
+import type { EnvironmentServing } from "../serving/serving";
 
-/** A deploy, preview or destroy in progress. */
-export interface DeployOperation {
-  /** Each line of the engine's output. */
-  readonly onOutput: Log;
-  /** Aborting cancels the operation gracefully (Pulumi finishes in-flight work and unlocks the stack). */
-  readonly signal: AbortSignal;
-  /** Called once, just before the environment starts changing anything. */
-  readonly onChanging: () => void;
-}
+export type { DeployOperation } from "../core/deployOperation";
 
 /** What a deploy or preview did, and the outputs the environment now has (contracts in docs/architecture.md). */
 export interface Deployment {
@@ -116,7 +110,11 @@ export interface Environment {
   /** The least-privilege IAM policy of the identity that drives this environment (pretty JSON). */
   deployerPolicy(backendUrl: string | undefined): string;
 
-  // Serving (issue 15) goes here: deploy a registry version, invoke it, undeploy.
+  /**
+   * Serving (docs/architecture.md §8): what the environment serves, deploy a registry version, predict,
+   * undeploy, and (local only) a foreground server. Opening it creates nothing.
+   */
+  serving(): Promise<EnvironmentServing>;
 
   /** Release what the environment holds open (a database, clients). */
   close(): void;

@@ -11,6 +11,7 @@ import type { ExecutionsClient } from "../core/executions";
 import type { ObjectStore } from "../core/objectStore";
 import type { RegistryClient } from "../core/registry";
 import type { Log, RunOutcome, RunRequest } from "../core/run";
+import type { EnvironmentServing } from "../serving/serving";
 import { pipelineFacts, type Deployment, type Environment } from "./environment";
 import { LOCAL_ENV } from "./resolve";
 
@@ -33,6 +34,8 @@ export interface LocalEnvironmentDeps {
   readonly openExecutions: () => { readonly executions: ExecutionsClient; close(): void };
   /** Remove the local store (refuses while an execution runs, and without `yes` while it holds model versions). */
   readonly destroy: (log: Log, options: { readonly yes: boolean }) => void;
+  /** Serving on the local target (automation/local/serving); opening it creates nothing. */
+  readonly openServing: () => EnvironmentServing;
   readonly now: () => number;
   readonly env: NodeJS.ProcessEnv;
 }
@@ -99,6 +102,8 @@ export function localEnvironment(deps: LocalEnvironmentDeps): Environment {
     async destroy(options) {
       deps.destroy(options.log, { yes: options.yes });
     },
+
+    serving: async () => deps.openServing(),
 
     deployerPolicy(): string {
       throw new UsageError("the local target makes no AWS calls, so it needs no deployer policy; use --env dev, staging or prod");

@@ -21,6 +21,7 @@ export type { LocalPipeline } from "./localPipeline";
 export type { PrepareLocalOptions } from "./openLocal";
 export type { OpenedLocalRegistry } from "./openRegistry";
 export type { PythonEnvOptions } from "./python";
+export type { LocalServingOptions } from "./serving";
 export { LOCAL } from "./constants";
 export { UnsupportedDefinitionError } from "./errors";
 export { killRunningScripts } from "./python/childProcess";
@@ -35,6 +36,8 @@ import type { LocalTarget } from "./localTarget";
 import type { PrepareLocalOptions } from "./openLocal";
 import type { OpenedLocalRegistry } from "./openRegistry";
 import type { PythonEnvOptions } from "./python";
+import type { LocalServingOptions } from "./serving";
+import type { EnvironmentServing } from "../serving/serving";
 
 export function compileLocalPipeline(repoRoot: string): LocalPipeline {
   return (require("./localPipeline") as typeof import("./localPipeline")).compileLocalPipeline(repoRoot);
@@ -55,6 +58,11 @@ export function prewarmPython(repoRoot: string): void {
 
 export function ensurePythonEnv(options: PythonEnvOptions): Promise<string> {
   return (require("./python") as typeof import("./python")).ensurePythonEnv(options);
+}
+
+/** Serving on the local target (automation/local/serving): nothing is opened until a method is called. */
+export function openLocalServing(options: LocalServingOptions): EnvironmentServing {
+  return (require("./serving") as typeof import("./serving")).localServing(options);
 }
 
 export function localHome(repoRoot: string): string {

@@ -4,8 +4,8 @@
  * local: a server on 127.0.0.1 in front of the same inference.py handlers). Commands never branch on
  * the target.
  */
-import type { DeployOperation } from "../environment/environment";
-import type { DeployReport } from "../core/report";
+import type { DeployOperation } from "../core/deployOperation";
+import type { DeployReport, ServingMode, UpdateMode } from "../core/report";
 import type { Log } from "../core/run";
 
 /** One prediction, in request order (the HTTP contract's `predictions[i]`). */
@@ -14,11 +14,7 @@ export interface Prediction {
   readonly probability: number;
 }
 
-/** How requests reach the model: a SageMaker serverless or provisioned endpoint, or the local server. */
-export type ServingMode = "serverless" | "provisioned" | "local";
-
-/** How the last deploy changed what serves: a new endpoint, a blue/green canary shift, all at once, or nothing (already served). */
-export type UpdateMode = "create" | "canary" | "all-at-once" | "unchanged";
+export type { ServingMode, UpdateMode } from "../core/report";
 
 /** What an environment serves now. */
 export interface ServedModel {

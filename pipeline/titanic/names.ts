@@ -27,3 +27,20 @@ export const DATA_PREFIX = "data/";
 export function stagedDataKey(sha256: string, file: string): string {
   return `${DATA_PREFIX}${sha256}/${file}`;
 }
+
+/**
+ * The folder suffix of the training split's part files (docs/pipeline.md#data-staging). A folder beside
+ * the single-file key, never the key itself, so a store that already holds `data/<sha>/<file>` from an
+ * older version has no file/folder clash. The part rule is part of this name: change the rule, change it.
+ */
+export const TRAIN_PARTS_SUFFIX = ".parts";
+
+/** The prefix the training channel reads: `data/<TrainDataSha256>/<TrainFile>.parts/` (trailing `/`: only the parts match). */
+export function stagedPartsPrefix(sha256: string, file: string): string {
+  return `${DATA_PREFIX}${sha256}/${file}${TRAIN_PARTS_SUFFIX}/`;
+}
+
+/** The key of training part `index` (from 0): `data/<sha>/<file>.parts/part-00000.csv`; keys sort in part order. */
+export function stagedPartKey(sha256: string, file: string, index: number): string {
+  return `${stagedPartsPrefix(sha256, file)}part-${String(index).padStart(5, "0")}.csv`;
+}

@@ -13,7 +13,8 @@ import type { ApprovalChange, ChangeAuthor, ModelVersionDetail, RegistryClient }
 import type { ApprovalStatus, ExecutionReport, ModelReport } from "../../automation/core/report";
 import type { RunOutcome, RunRequest } from "../../automation/core/run";
 import { StackMissingError, type OpenStack, type OperationOptions, type StackDeployer } from "../../automation/deploy/stack";
-import { environmentFactory, pipelineFacts, type PreparedLocalTarget } from "../../automation/environment";
+import { environmentFactory, pipelineFacts, type DeployOperation, type PreparedLocalTarget } from "../../automation/environment";
+import type { EnvironmentServing, Prediction, PredictRequest, ServedModel, ServeOptions, ServingDeployment } from "../../automation/serving";
 import { compileLocalPipeline, destroyLocal } from "../../automation/local";
 import { openLocalExecutions } from "../../automation/local/openExecutions";
 import { REPO_ROOT } from "../harness/pulumiMocks";
@@ -184,6 +185,52 @@ export class FakeStack implements StackDeployer {
   }
 }
 
+/** Serving behind the EnvironmentServing interface: records its calls, serves what deploy chose. */
+export class FakeServing implements EnvironmentServing {
+  constructor(private readonly world: World) {}
+  current: ServedModel | undefined;
+  /** Predictions answer each row with this probability (label 1 when >= 0.5). */
+  probability = 0.75;
+  /** Thrown by deploy, when set. */
+  deployFailure?: Error;
+  /** Called inside deploy and serve (e.g. to abort the signal). */
+  during?: () => void;
+  readonly requests: PredictRequest[] = [];
+  async served() {
+    this.world.calls.push("served");
+    return this.current;
+  }
+  async deploy(version: number, operation: DeployOperation): Promise<ServingDeployment> {
+    this.world.calls.push(`serving deploy ${version}`);
+    operation.onChanging();
+    this.during?.();
+    if (this.deployFailure) throw this.deployFailure;
+    const update = this.current?.version === version ? ("unchanged" as const) : ("create" as const);
+    this.current = { version, packageArn: `local:model-package/g/${version}`, endpointName: "local", mode: "local" };
+    return { ...this.current, update, smokeTestMs: 12.5, deploy: { status: "succeeded", changes: {}, seconds: 0.1 } };
+  }
+  async undeploy(_operation: DeployOperation) {
+    this.world.calls.push("serving undeploy");
+    const removed = this.current !== undefined;
+    this.current = undefined;
+    return { removed, deploy: { status: "succeeded" as const, changes: {}, seconds: 0 } };
+  }
+  async predict(request: PredictRequest, options: { readonly version?: number; readonly signal: AbortSignal }): Promise<Prediction[]> {
+    this.world.calls.push(`predict ${request.contentType} ${request.rows}${options.version !== undefined ? ` v${options.version}` : ""}`);
+    this.requests.push(request);
+    return Array.from({ length: request.rows }, () => ({ label: this.probability >= 0.5 ? 1 : 0, probability: this.probability }));
+  }
+  async serve(options: ServeOptions): Promise<void> {
+    this.world.calls.push(`serve ${options.port}${options.version !== undefined ? ` v${options.version}` : ""}`);
+    options.onReady?.(`http://127.0.0.1:${options.port}`);
+    this.during?.();
+    if (!options.signal.aborted) await new Promise((resolve) => options.signal.addEventListener("abort", resolve, { once: true }));
+  }
+  close() {
+    this.world.calls.push("close serving");
+  }
+}
+
 /** Everything the fakes share, and what they recorded. */
 export class World {
   readonly calls: string[] = [];
@@ -191,6 +238,8 @@ export class World {
   readonly stderr: string[] = [];
   readonly stores = new Map<string, MemoryStore>();
   readonly registry = new FakeRegistry();
+  /** What the local environment's serving() answers with. */
+  readonly serving: FakeServing = new FakeServing(this);
   readonly requests: { target: string; request: RunRequest }[] = [];
   scenario: Scenario = "succeed";
   /** Targets answer every run with the execution an identical earlier request started. */
@@ -325,6 +374,10 @@ export class World {
           // The real local executions, over this world's store folder.
           openExecutions: () => openLocalExecutions(this.home),
           destroy: (log, options) => destroyLocal(this.home, log, options),
+          openServing: () => {
+            this.calls.push("open local serving");
+            return this.serving;
+          },
           now,
           env: {},
         },

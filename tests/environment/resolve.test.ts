@@ -15,7 +15,7 @@ function factory(repoRoot: string): EnvironmentFactory {
   return environmentFactory({
     repoRoot,
     aws: { aws: unused, openStack: unused, policyPacks: [], now: Date.now },
-    local: { compile: unused, prepare: unused, openRegistry: unused, openExecutions: unused, destroy: unused, now: Date.now, env: {} },
+    local: { compile: unused, prepare: unused, openRegistry: unused, openExecutions: unused, destroy: unused, openServing: unused, now: Date.now, env: {} },
   });
 }
 

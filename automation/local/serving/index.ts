@@ -1,0 +1,1 @@
+export { localServing, type LocalServingOptions } from "./localServing";
