@@ -26,3 +26,4 @@ export {
   type PyValue,
 } from "./pyValues";
 export { StepLog } from "./stepLog";
+export { channelKeysForHost, distributionType, type S3DistributionType } from "./channelShards";
