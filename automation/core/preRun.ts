@@ -10,6 +10,7 @@ import { effectiveParameters, type ParameterDeclaration } from "../../pipeline/p
 import { executionPlaceholders, type PipelineLocation } from "../../pipeline/resolve";
 import { PARAMETER } from "../../pipeline/titanic/parameters";
 import { titanicRunProblems } from "../../pipeline/titanic/preRunCheck";
+import { trainingPartsProblem } from "../../pipeline/titanic/scaleOut";
 import { UsageError } from "./errors";
 import { parameterOverrides } from "./parameters";
 
@@ -97,4 +98,15 @@ export function csvHeader(csv: Buffer | string): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The scale-out check of one environment once the data's split is known (pipeline/titanic/scaleOut.ts):
+ * more training instances than staged part files is refused, since some would get no rows.
+ * @param values the run's effective parameter values (defaults and overrides)
+ * @param trainingParts how many part files the training split stages as (automation/data/parts.ts)
+ */
+export function scaleOutProblems(label: string, values: Readonly<Record<string, string>>, trainingParts: number, source: string): string[] {
+  const problem = trainingPartsProblem(values, trainingParts, source);
+  return problem ? [`${label}: ${problem.message}`] : [];
 }

@@ -18,8 +18,16 @@ export interface SplitFile {
   readonly rows: number;
 }
 
+/** The training split: one file (its bytes are what TrainDataSha256 hashes), and its rows for the part files. */
+export interface TrainSplit extends SplitFile {
+  readonly header: readonly string[];
+  readonly records: readonly (readonly string[])[];
+  /** Bytes of the rows in `content`, header excluded. */
+  readonly rowBytes: number;
+}
+
 export interface Split {
-  readonly train: SplitFile;
+  readonly train: TrainSplit;
   readonly test: SplitFile;
   /** Rows per target value in the input. */
   readonly classes: Readonly<Record<string, number>>;
@@ -76,7 +84,9 @@ export function splitCsv(csv: Buffer | string, options: SplitOptions): Split {
   const byClass = new Map<string, number[]>();
   rows.forEach((row, index) => {
     const label = row[targetIndex]!.trim();
-    byClass.set(label, [...(byClass.get(label) ?? []), index]);
+    const members = byClass.get(label);
+    if (members) members.push(index);
+    else byClass.set(label, [index]);
   });
   const labels = [...byClass.keys()].sort();
   if (labels.length !== 2 || labels.some((l) => l !== "0" && l !== "1")) {
@@ -94,14 +104,16 @@ export function splitCsv(csv: Buffer | string, options: SplitOptions): Split {
   }
 
   // Rows keep their original order within each file, so a diff of two splits stays readable.
-  const file = (name: string, keep: (index: number) => boolean): SplitFile => {
-    const selected = rows.filter((_, index) => keep(index));
+  const file = (name: string, selected: readonly string[][]): SplitFile => {
     const content = Buffer.from(stringify([header, ...selected], { record_delimiter: "\n" }));
     return { name, content, sha256: createHash("sha256").update(content).digest("hex"), rows: selected.length };
   };
+  const trainRecords = rows.filter((_, index) => !testRows.has(index));
+  const train = file(options.trainName, trainRecords);
+  const headerBytes = Buffer.byteLength(stringify([header], { record_delimiter: "\n" }));
   return {
-    train: file(options.trainName, (i) => !testRows.has(i)),
-    test: file(options.testName, (i) => testRows.has(i)),
+    train: { ...train, header, records: trainRecords, rowBytes: train.content.length - headerBytes },
+    test: file(options.testName, rows.filter((_, index) => testRows.has(index))),
     classes: Object.fromEntries(labels.map((l) => [l, byClass.get(l)!.length])),
   };
 }

@@ -36,7 +36,7 @@ export const TRAINING_INSTANCE_COUNT_RULE = {
   max: 20,
   why:
     "a training job needs at least one instance (CreateTrainingJob's minimum of 0 is for heterogeneous clusters, which this pipeline does not use); " +
-    "train_model.py trains on one node, so more only add cost: at most 20, as ml-pipeline:pipeline.trainingInstanceCount",
+    "above 1 the instances train one model together, each on its shard of the staged training parts (docs/pipeline.md#scaling-out), and staging writes at least 20 parts: at most 20, as ml-pipeline:pipeline.trainingInstanceCount",
 } as const satisfies ParameterRule;
 
 export const ACCURACY_THRESHOLD_RULE = {

@@ -50,6 +50,11 @@ describe("cli", () => {
       ["AccuracyThreshold=1.5", ["up", "--param", "AccuracyThreshold=1.5"], /AccuracyThreshold="1\.5": use a number from 0 to 1/],
       ["AccuracyThreshold=2", ["up", "--env", "dev", "--param", "AccuracyThreshold=2"], /environment dev: invalid --param[^]*AccuracyThreshold="2": use a number from 0 to 1/],
       ["TrainingInstanceCount=0", ["up", "--param", "TrainingInstanceCount=0"], /TrainingInstanceCount="0": use an integer from 1 to 20/],
+      [
+        "more training instances than the data's part files",
+        ["up", "--data", "small.csv", "--param", "TrainingInstanceCount=9"],
+        /environment local: TrainingInstanceCount=9: the training split of small\.csv is staged as only 8 part files .*so 1 instance would get no rows.*: use TrainingInstanceCount=8 or fewer \(1 needs no sharding\), or stage data with at least 9 training rows/,
+      ],
       ["a Graviton instance type", ["up", "--env", "dev", "--param", "TrainingInstanceType=ml.m6g.large"], /TrainingInstanceType="ml\.m6g\.large": use a SageMaker x86 instance type/],
       ["a TrainFile customer metadata refuses", ["up", "--param", "TrainFile=titanic train (v2).csv"], /RegisterModel's CustomerMetadataProperties\["[a-z:A-Z-]+"\] would be .*: remove "\(", "\)" from TrainFile/],
       ["a TestFile too long for a container argument", ["up", "--param", `TestFile=${"t".repeat(229)}.csv`], /ContainerArguments\[3\] would be 257 characters; CreateProcessingJob accepts at most 256 \(ContainerArgument\): use a TestFile of at most 232 characters/],

@@ -25,6 +25,9 @@ export const TITANIC_CSV = (() => {
   return Buffer.from([header, ...rows].join("\n") + "\n");
 })();
 
+/** 10 rows, 5 per class: an 8-row training split, staged as 8 part files (one a row). */
+export const SMALL_CSV = Buffer.from(TITANIC_CSV.toString().split("\n").slice(0, 1).concat(Array.from({ length: 10 }, (_, i) => `${i + 1},${i % 2},1,"Name, Mr. X",male,30,0,0,T,7,,S`)).join("\n") + "\n");
+
 export class MemoryStore implements ObjectStore {
   readonly objects = new Map<string, { body: Buffer; sha256: string }>();
   constructor(private readonly prefix: string) {}
@@ -386,6 +389,7 @@ export class World {
       loadData: async (spec) => {
         this.calls.push(`data ${spec ?? "default"}`);
         if (spec === "missing.csv") throw new UsageError("missing.csv does not exist: download train.csv from Kaggle");
+        if (spec === "small.csv") return { source: spec, csv: SMALL_CSV };
         return { source: spec ?? "data/titanic/train.csv", csv: TITANIC_CSV };
       },
       commit: () => "0123456789abcdef0123456789abcdef01234567",

@@ -10,10 +10,11 @@ import { DEFAULT_TEST_FILE, DEFAULT_TRAIN_FILE } from "../../../pipeline/titanic
 import { championForCheck, championParameters, describeChampion, productionVersion, stageChampion, type Champion } from "../../core/champion";
 import { UsageError } from "../../core/errors";
 import { runIdentity } from "../../core/identity";
-import { checkRun, csvHeader, PLACEHOLDER_SHA256, runCheckError } from "../../core/preRun";
+import { checkRun, csvHeader, PLACEHOLDER_SHA256, runCheckError, scaleOutProblems } from "../../core/preRun";
 import { summaryStatus, type DeployReport, type EnvironmentReport, type RunSummary } from "../../core/report";
 import type { Log, ProgressSink, RunOutcome, RunRequest } from "../../core/run";
 import type { DataSource } from "../../data/source";
+import { partCount } from "../../data/parts";
 import { splitCsv } from "../../data/split";
 import { stageData, stagedDataParameters, type StageResult } from "../../data/stage";
 import { pipelineFacts, type Deployment, type Environment, type EnvironmentPipeline } from "../../environment";
@@ -108,14 +109,21 @@ export async function up(environments: readonly Environment[], options: UpOption
   if (data) {
     // The split is checked once per target column in use (the Target parameter may be overridden; a
     // target the data lacks is already a problem of the check above).
+    const trainingParts = new Map<string, number>();
     for (const target of new Set(planned.map((p) => p.effective.Target ?? DEFAULT_TARGET))) {
       if (header && !header.includes(target)) continue;
       try {
-        splitCsv(data.csv, { source: data.source, target, trainName: "train", testName: "test" });
+        const { train } = splitCsv(data.csv, { source: data.source, target, trainName: "train", testName: "test" });
+        trainingParts.set(target, partCount(train.rows, train.rowBytes));
       } catch (error) {
         if (!(error instanceof UsageError)) throw error;
         dataProblems.push(error.message);
       }
+    }
+    // More training instances than staged part files: some would get no rows (docs/pipeline.md#scaling-out).
+    for (const plan of planned) {
+      const parts = trainingParts.get(plan.effective.Target ?? DEFAULT_TARGET);
+      if (parts !== undefined) dataProblems.push(...scaleOutProblems(`environment ${plan.env.name}`, plan.effective, parts, data.source));
     }
   }
   const refused = runCheckError(checks);
