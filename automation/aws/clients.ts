@@ -1,12 +1,14 @@
 /**
- * SageMaker, S3, STS and CloudWatch Logs clients for the driver: the SDK's default credential chain and
- * its standard variables (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SAGEMAKER,
- * AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, all read by the SDK itself), adaptive retries,
- * and optionally a role to assume (`deployRoleArn`).
+ * SageMaker, S3, STS, CloudWatch Logs and SageMaker Runtime clients for the driver: the SDK's default
+ * credential chain and its standard variables (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL,
+ * AWS_ENDPOINT_URL_SAGEMAKER, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS,
+ * AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME, all read by the SDK itself), adaptive retries, and optionally a
+ * role to assume (`deployRoleArn`).
  */
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { SageMakerClient, type SageMakerClientConfig } from "@aws-sdk/client-sagemaker";
 import { S3Client } from "@aws-sdk/client-s3";
+import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { STSClient } from "@aws-sdk/client-sts";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { UsageError } from "../core/errors";
@@ -27,9 +29,9 @@ export interface AwsClientOptions {
   readonly maxAttempts?: number;
   /**
    * Explicit endpoints (tests, private endpoints). Without them the SDK honours AWS_ENDPOINT_URL_SAGEMAKER,
-   * AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL.
+   * AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME and AWS_ENDPOINT_URL.
    */
-  readonly endpoints?: { readonly sagemaker?: string; readonly s3?: string; readonly sts?: string; readonly logs?: string };
+  readonly endpoints?: { readonly sagemaker?: string; readonly s3?: string; readonly sts?: string; readonly logs?: string; readonly runtime?: string };
   /** Explicit credentials instead of the default chain (tests). With `roleArn`, these assume the role. */
   readonly credentials?: Credentials;
   /** Path-style S3 URLs (S3-compatible endpoints without virtual-host DNS). */
@@ -44,6 +46,11 @@ export interface AwsClients {
   readonly sts: STSClient;
   /** For the logs of the jobs a pipeline step ran (`executions logs`). */
   readonly logs: CloudWatchLogsClient;
+  /**
+   * For InvokeEndpoint (`predict`, the deploy's smoke test): created, and its SDK package loaded, on first
+   * call; it shares the other clients' settings and credentials (one assumed-role session).
+   */
+  runtime(): SageMakerRuntimeClient;
   /** Close the clients' sockets. */
   destroy(): void;
 }
@@ -102,17 +109,27 @@ export async function createAwsClients(options: AwsClientOptions = {}): Promise<
   });
   const sts = new STSClient({ ...shared, ...(options.endpoints?.sts ? { endpoint: options.endpoints.sts } : {}) });
   const logs = new CloudWatchLogsClient({ ...shared, ...(options.endpoints?.logs ? { endpoint: options.endpoints.logs } : {}) });
+  let runtime: SageMakerRuntimeClient | undefined;
   return {
     region,
     sagemaker,
     s3,
     sts,
     logs,
+    runtime: () => {
+      if (!runtime) {
+        // Only predict and deploy invoke an endpoint: the package is loaded then, not at start.
+        const { SageMakerRuntimeClient } = require("@aws-sdk/client-sagemaker-runtime") as typeof import("@aws-sdk/client-sagemaker-runtime");
+        runtime = new SageMakerRuntimeClient({ ...shared, ...(options.endpoints?.runtime ? { endpoint: options.endpoints.runtime } : {}) });
+      }
+      return runtime;
+    },
     destroy: () => {
       sagemaker.destroy();
       s3.destroy();
       sts.destroy();
       logs.destroy();
+      runtime?.destroy();
     },
   };
 }
