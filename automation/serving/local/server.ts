@@ -14,6 +14,8 @@ import type { LocalModelServer, LocalModelSource, LocalServerOptions } from "./t
 
 const HOST = "127.0.0.1";
 const MAX_DEFAULT_WORKERS = 4;
+/** How long the rest of a refused body is read (and dropped) before the connection is cut. */
+const REFUSED_BODY_GRACE_MS = 2000;
 
 /** The default worker count: one per CPU, at most 4. */
 export function defaultWorkers(): number {
@@ -169,11 +171,16 @@ class LocalServer implements LocalModelServer {
     });
   }
 
-  /** An error before the body was read: answered at once, then the connection closes (the rest is not read). */
+  /**
+   * An error before the body was read: answered at once with `Connection: close`. What the client still
+   * sends is read and dropped (closing a socket with unread data resets it, and the client could lose
+   * the answer), for REFUSED_BODY_GRACE_MS at most.
+   */
   private refuse(req: http.IncomingMessage, res: http.ServerResponse, status: number, message: string, headers: http.OutgoingHttpHeaders = {}): void {
     res.setHeader("Connection", "close");
     send(res, status, "application/json", errorBody(message), headers);
-    res.once("finish", () => req.destroy());
+    req.resume();
+    res.once("finish", () => setTimeout(() => req.destroy(), REFUSED_BODY_GRACE_MS).unref());
   }
 }
 
