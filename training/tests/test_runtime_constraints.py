@@ -17,7 +17,8 @@ if sys.version_info >= (3, 10):
 else:  # pragma: no cover
     STDLIB = None
 
-ALLOWED_THIRD_PARTY = {"numpy", "pandas", "xgboost", "sagemaker_inference"}
+# sagemaker_xgboost_container: the training container's distributed helper (titanic/rabit.py, when importable)
+ALLOWED_THIRD_PARTY = {"numpy", "pandas", "xgboost", "sagemaker_inference", "sagemaker_xgboost_container"}
 LOCAL = {PACKAGE}
 PY_FILES = [f for f in runtime_files() if f.endswith(".py")]
 ENTRY_SCRIPTS = ["compute_metrics.py", "inference.py", "train_model.py"]
@@ -47,10 +48,11 @@ def test_shipped_file_set() -> None:
     assert runtime_files() == [
         "compute_metrics.py", "defaults.json", "inference.py", "input_schema.json", "no_champion.json",
         "output_schema.json", "titanic/__init__.py", "titanic/checkpoints.py", "titanic/cli.py",
-        "titanic/encoder.py", "titanic/errors.py", "titanic/evaluation.py", "titanic/features.py",
+        "titanic/cluster.py", "titanic/encoder.py", "titanic/errors.py", "titanic/evaluation.py", "titanic/features.py",
         "titanic/imputation.py", "titanic/metrics.py",
         "titanic/model.py", "titanic/model_dir.py", "titanic/options.py", "titanic/payloads.py",
-        "titanic/records.py", "titanic/schema.py", "titanic/serving.py", "titanic/training.py",
+        "titanic/rabit.py", "titanic/records.py", "titanic/schema.py", "titanic/serving.py", "titanic/shards.py",
+        "titanic/training.py",
         "train_model.py"]
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .errors import DataError
 from .features import add_derived, available_features
-from .imputation import Imputer
+from .imputation import Gather, Imputer
 from .schema import Schema, schema_target
 
 UNKNOWN = "__unknown__"
@@ -90,7 +90,11 @@ class FeatureEncoder:
 
     @classmethod
     def fit(cls, frame: pd.DataFrame, schema: Schema, feature_columns: Sequence[str],
-            categorical_columns: Sequence[str], min_category_count: int = 10) -> "FeatureEncoder":
+            categorical_columns: Sequence[str], min_category_count: int = 10,
+            gather: Optional[Gather] = None) -> "FeatureEncoder":
+        """Learn the imputation values and category levels from the rows of `frame`, or, with `gather`,
+        from the rows of every host of a distributed job (the same statistics on every host: the
+        imputation histograms and the level counts are merged exactly; see Imputer.fit_agreed)."""
         features, cats = cls.check_options(schema, feature_columns, categorical_columns)
         if int(min_category_count) < 1:
             raise DataError("--min_category_count must be >= 1")
@@ -98,12 +102,23 @@ class FeatureEncoder:
         avail = available_features(schema)
         for name in features:
             raw.extend(c for c in avail[name][1] if c not in raw)
-        imputer = Imputer.fit(frame, raw)
+        imputer = Imputer.fit(frame, raw) if gather is None else Imputer.fit_agreed(frame, raw, gather)
         derived = add_derived(imputer.fill(frame), features)
         levels: Dict[str, List[str]] = {}
-        for name in cats:
-            counts = derived[name].map(canonical_category).value_counts()
-            levels[name] = sorted(str(k) for k, n in counts.items() if n >= int(min_category_count))
+        if gather is None:
+            for name in cats:
+                counts = derived[name].map(canonical_category).value_counts()
+                levels[name] = sorted(str(k) for k, n in counts.items() if n >= int(min_category_count))
+        else:
+            local = {name: {str(k): int(n) for k, n in derived[name].map(canonical_category).value_counts().items()}
+                     for name in cats}
+            totals: Dict[str, Dict[str, int]] = {name: {} for name in cats}
+            for host in gather(local):
+                for name, counts in host.items():
+                    for level, n in counts.items():
+                        totals[name][level] = totals[name].get(level, 0) + int(n)
+            for name in cats:
+                levels[name] = sorted(k for k, n in totals[name].items() if n >= int(min_category_count))
         kinds = {name: "categorical" if name in cats else "numeric" for name in features}
         return cls(features, cats, levels, min_category_count, kinds, imputer)
 

@@ -14,7 +14,7 @@ passenger of its class and sex travelling alone, never as "a passenger whose age
 group that differed in the training data). Other optional columns have no imputation: a missing
 categorical value is its own level (titanic.encoder), a missing Cabin gives HasCabin 0.
 """
-from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional
+from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,9 @@ from .errors import DataError
 from .features import title_for
 
 OVERALL = "*"
+Gather = Callable[[Any], List[Any]]
+"""A JSON value -> every training host's value (titanic.rabit.Collective.gather_json): statistics agreed
+across the hosts of a distributed job."""
 
 
 class Rule(NamedTuple):
@@ -72,6 +75,51 @@ class Imputer:
             fills[column] = table
         return cls(fills)
 
+    @classmethod
+    def fit_agreed(cls, frame: pd.DataFrame, raw_inputs: Iterable[str], gather: Gather) -> "Imputer":
+        """fit() over the rows of every host: each host sends, per imputed column and group, the
+        histogram of its known values ([value, count] pairs: exact, and small since values repeat);
+        every host merges the same histograms and takes the same medians, equal to np.median of the
+        whole column (median_of_histogram)."""
+        local: Dict[str, Dict[str, List[List[float]]]] = {}
+        for column in raw_inputs:
+            rule = RULES.get(column)
+            if rule is None or rule.by is None:
+                continue
+            values = frame[column].to_numpy(dtype=np.float64)
+            known = ~np.isnan(values)
+            groups = np.array(_groups(frame, rule.by), dtype=object)
+            per_group: Dict[str, List[List[float]]] = {}
+            for g in sorted(set(groups[known].tolist())):
+                distinct, counts = np.unique(values[known & (groups == g)], return_counts=True)
+                per_group[g] = [[float(v), int(n)] for v, n in zip(distinct, counts)]
+            local[column] = per_group
+        merged: Dict[str, Dict[str, Dict[float, int]]] = {}
+        for host in gather(local):
+            for column, per_group in host.items():
+                for g, pairs in per_group.items():
+                    histogram = merged.setdefault(column, {}).setdefault(g, {})
+                    for value, count in pairs:
+                        histogram[float(value)] = histogram.get(float(value), 0) + int(count)
+        fills: Dict[str, Dict[str, float]] = {}
+        for column in raw_inputs:
+            rule = RULES.get(column)
+            if rule is None:
+                continue
+            if rule.by is None:
+                fills[column] = {OVERALL: float(rule.constant or 0.0)}
+                continue
+            per_group_histograms = merged.get(column, {})
+            overall: Dict[float, int] = {}
+            for histogram in per_group_histograms.values():
+                for value, count in histogram.items():
+                    overall[value] = overall.get(value, 0) + count
+            table = {OVERALL: median_of_histogram(overall) if overall else 0.0}
+            for g in sorted(per_group_histograms):
+                table[g] = median_of_histogram(per_group_histograms[g])
+            fills[column] = table
+        return cls(fills)
+
     def fill(self, frame: pd.DataFrame) -> pd.DataFrame:
         """A copy of frame with the missing values of the imputed columns filled."""
         if not self.fills:
@@ -101,3 +149,20 @@ class Imputer:
         if unknown:
             raise DataError("feature encoder imputes %s, which this code has no rule for" % ", ".join(unknown))
         return cls({c: {str(k): float(v) for k, v in spec["values"].items()} for c, spec in d.items()})
+
+
+def median_of_histogram(histogram: Mapping[float, int]) -> float:
+    """np.median of the values a {value: count} histogram counts, to the bit: the middle value, or
+    the mean of the two middle values ((a + b) / 2, as np.median computes it)."""
+    values = sorted(histogram)
+    total = sum(histogram[v] for v in values)
+    wanted = [(total - 1) // 2, total // 2]  # 0-based positions of the middle value(s)
+    found: List[float] = []
+    seen = 0
+    for v in values:
+        seen += histogram[v]
+        while wanted and wanted[0] < seen:
+            found.append(v)
+            wanted.pop(0)
+    a, b = found
+    return float(a) if total % 2 == 1 else float(np.mean(np.array([a, b], dtype=np.float64)))

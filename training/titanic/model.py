@@ -14,6 +14,13 @@ from .schema import Schema
 if TYPE_CHECKING:  # imported lazily at run time: loading xgboost is slow
     import xgboost
 
+    from .rabit import Collective
+
+# XGBoost's exact tree method cannot train distributed ("grow_colmaker ... doesn't support distributed
+# training"): a job of several hosts builds histograms (256 bins, XGBoost's default: more than the
+# distinct values of the Titanic features, so the same candidate splits as exact on the training rows)
+DISTRIBUTED_TREE_METHOD = "hist"
+
 
 def _xgboost() -> ModuleType:
     import xgboost
@@ -45,45 +52,76 @@ def make_dmatrix(xgb: ModuleType, encoder: FeatureEncoder, matrix: np.ndarray,
 
 def fit(frame: pd.DataFrame, target: np.ndarray, schema: Schema, options: Options,
         xgb: Optional[ModuleType] = None, num_round: Optional[int] = None,
-        checkpoint: Optional[Checkpointer] = None
-        ) -> Tuple["xgboost.Booster", FeatureEncoder, pd.DataFrame, np.ndarray, int]:
+        checkpoint: Optional[Checkpointer] = None, sync: Optional["Collective"] = None,
+        data_sha256: str = "") -> Tuple["xgboost.Booster", FeatureEncoder, pd.DataFrame, np.ndarray, int]:
     """Fit encoder + booster.
 
     Returns (booster, encoder, frame, target, rows_dropped) where frame/target
     are the rows actually trained on (after --drop_rows_missing).
     checkpoint: a Checkpointer, or None (no checkpoints).
+    sync: the joined job of a distributed training (this host's rows are its shard): the statistics
+    and checks are over every host's rows, the booster is trained by all of them (DISTRIBUTED_TREE_METHOD);
+    data_sha256 is then the whole data's identity (for the checkpoint fingerprint).
     """
     xgb = xgb or _xgboost()
     frame, target, dropped = drop_missing_rows(frame, target, options["drop_rows_missing"])
-    if len(frame) == 0:
+    if sync is None:
+        rows, positives = len(frame), None
+    else:
+        rows, positives, _ = (int(v) for v in sync.sum(np.array([len(frame), int(target.sum()), dropped],
+                                                                  dtype=np.int64)))
+    if rows == 0:
         raise DataError("no training rows left after dropping rows missing %s"
                         % ", ".join(options["drop_rows_missing"]))
-    check_training_target(target, options["target_column"])
+    if positives is None:
+        check_training_target(target, options["target_column"])
+    elif positives in (0, rows):
+        raise DataError("training data for %s contains only class %d; need both 0 and 1"
+                        % (options["target_column"], 1 if positives else 0))
     encoder = FeatureEncoder.fit(frame, schema, options["feature_columns"], options["categorical_columns"],
-                                 options["min_category_count"])
+                                 options["min_category_count"], gather=None if sync is None else sync.gather_json)
     matrix = encoder.transform(frame)
     dtrain = make_dmatrix(xgb, encoder, matrix, label=target)
     rounds = num_round or options["num_round"]
     params = xgboost_params(options)
-    if checkpoint is not None:
+    if sync is not None:
+        params["tree_method"] = DISTRIBUTED_TREE_METHOD
+        # every host computes its part of the fingerprint (a collective step), the master keeps it
+        inputs = checkpoint_inputs(options, rounds, data_sha256, matrix, target, encoder.model_features,
+                                   xgb.__version__)
+        matrices = sync.gather_json(inputs["training_matrix_sha256"])
+        inputs.update(xgboost_params=params, hosts=sync.world, training_matrix_sha256=matrices)
+        if checkpoint is not None:
+            checkpoint.bind(inputs)
+    elif checkpoint is not None:
         checkpoint.bind(checkpoint_inputs(options, rounds, checkpoint.data_sha256, matrix, target,
                                           encoder.model_features, xgb.__version__))
-    booster = train_booster(xgb, params, dtrain, rounds, checkpoint)
+    booster = train_booster(xgb, params, dtrain, rounds, checkpoint, sync)
     return booster, encoder, frame, target, dropped
 
 
 def train_booster(xgb: ModuleType, params: Dict[str, Any], dtrain: "xgboost.DMatrix", num_round: int,
-                  checkpoint: Optional[Checkpointer] = None) -> "xgboost.Booster":
+                  checkpoint: Optional[Checkpointer] = None, sync: Optional["Collective"] = None
+                  ) -> "xgboost.Booster":
     """xgb.train's loop, resumable: a Checkpointer (already bound) may supply
     the first rounds and is given the booster every `checkpoint.every` rounds.
 
     Round i is always boosted as iteration i (xgb.train restarts at 0 when
     continuing), which with seed_per_iteration makes a resumed model equal an
     uninterrupted one, byte for byte.
+
+    Distributed (sync): only the master holds a Checkpointer; every host starts from the booster
+    the master resumed (sent to all), or from round 1.
     """
     booster, done = None, 0
     if checkpoint is not None:
         booster, done = checkpoint.resume(xgb, params, dtrain, num_round)
+    if sync is not None:
+        raw = sync.from_master(bytes(booster.save_raw(raw_format="json")) if booster is not None else b"")
+        booster, done = None, 0
+        if raw:
+            booster = xgb.Booster(params, [dtrain], model_file=bytearray(raw))
+            done = booster.num_boosted_rounds()
     if booster is None:
         booster = xgb.Booster(params, [dtrain])
     for i in range(done, num_round):
