@@ -11,7 +11,7 @@ import { createTerminal } from "./core/progress";
 import { signalEscalation } from "./core/signals";
 import { nodeSupportNote } from "./aws/nodeSupport";
 import { pulumiStacks } from "./deploy/stack";
-import { environmentFactory } from "./environment";
+import { environmentFactory, localAuthor } from "./environment";
 import { compileLocalPipeline, destroyLocal, killRunningScripts, localHome, openLocalRegistry, openLocalServing, prepareLocal, prewarmPython } from "./local";
 import { policyPackDirectories } from "../policy/directories";
 
@@ -70,7 +70,7 @@ const openEnvironment = environmentFactory({
     openRegistry: () => openLocalRegistry(repoRoot),
     openExecutions: () => (require("./local/openExecutions") as typeof import("./local/openExecutions")).openLocalExecutions(localHome(repoRoot)),
     destroy: (log, options) => destroyLocal(localHome(repoRoot), log, options),
-    openServing: () => openLocalServing({ repoRoot, home: localHome(repoRoot), log: stderr }),
+    openServing: () => openLocalServing({ repoRoot, home: localHome(repoRoot), log: stderr, author: localAuthor(process.env) }),
     now: Date.now,
     env: process.env,
   },

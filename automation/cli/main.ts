@@ -8,6 +8,7 @@ import type { CliDeps, CommandContext } from "./program/context";
 import { addExecutionCommands } from "./program/executionCommands";
 import { addModelCommands } from "./program/modelCommands";
 import { addRunCommands } from "./program/runCommands";
+import { addServingCommands } from "./program/servingCommands";
 import { addToolCommands } from "./program/toolCommands";
 import { closestName } from "./suggest";
 
@@ -25,6 +26,7 @@ export function buildProgram(ctx: CommandContext): Command {
   addRunCommands(program, ctx);
   addModelCommands(program, ctx);
   addExecutionCommands(program, ctx);
+  addServingCommands(program, ctx);
   addToolCommands(program, ctx);
   // With no command, `up` runs: show its flags in the top-level help too.
   const up = program.commands.find((c) => c.name() === "up");

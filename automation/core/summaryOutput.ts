@@ -24,9 +24,9 @@ export function exitCodeFor(summary: RunSummary): ExitCode {
  * and the path is not a folder. Returns the absolute path (relative paths are from `cwd`, where the
  * command was started), which is where the summary is written at the end.
  */
-export function checkSummaryPath(file: string, cwd: string = process.cwd(), canWrite: (folder: string) => boolean = writable): string {
-  const flag = `--summary ${file}`;
-  if (file.trim() === "") throw new UsageError("--summary needs a file name, e.g. --summary summary.json");
+export function checkSummaryPath(file: string, cwd: string = process.cwd(), canWrite: (folder: string) => boolean = writable, option = "--summary"): string {
+  const flag = `${option} ${file}`;
+  if (file.trim() === "") throw new UsageError(`${option} needs a file name, e.g. ${option} ${option === "--summary" ? "summary" : "out"}.json`);
   const target = path.resolve(cwd, file);
   const folder = path.dirname(target);
   // The nearest existing ancestor decides: a file there means the path goes through a file.
@@ -39,7 +39,7 @@ export function checkSummaryPath(file: string, cwd: string = process.cwd(), canW
     }
     if (path.dirname(ancestor) === ancestor) break;
   }
-  if (statOf(target)?.isDirectory()) throw new UsageError(`${flag}: ${target} is a folder; give a file name inside it, e.g. --summary ${path.join(file, "summary.json")}`);
+  if (statOf(target)?.isDirectory()) throw new UsageError(`${flag}: ${target} is a folder; give a file name inside it, e.g. ${option} ${path.join(file, option === "--summary" ? "summary.json" : "out.json")}`);
   if (!canWrite(folder)) throw new UsageError(`${flag}: the folder ${folder} is not writable; choose a folder you can write to`);
   return target;
 }
@@ -87,6 +87,10 @@ function envLines(env: EnvironmentReport): string[] {
     lines.push(`  execution ${env.execution.status}: ${env.execution.arn}${env.execution.reused ? ` (${IDENTICAL_RERUN})` : ""}`);
     for (const step of env.execution.steps.filter((s) => s.status === "Failed")) lines.push(`    ${step.name} failed: ${step.failureReason ?? "no reason given"}`);
   }
+  if (env.serving) {
+    const s = env.serving;
+    lines.push(`  serving version ${s.version} at ${s.endpointName} (${s.mode}, update ${s.update}, smoke test ${s.smokeTestMs.toFixed(1)} ms)`, `    ${s.packageArn}`);
+  }
   if (env.model) {
     lines.push(
       `  model version ${env.model.version} (${env.model.approvalStatus}): accuracy ${metric(env.model.metrics, "accuracy")}, AUC ${metric(env.model.metrics, "auc")}, F1 ${metric(env.model.metrics, "f1")}`,
@@ -109,7 +113,8 @@ export function markdownSummary(summary: RunSummary): string {
     const accuracy = env.model ? metric(env.model.metrics, "accuracy") : "-";
     const auc = env.model ? metric(env.model.metrics, "auc") : "-";
     const failed = env.execution?.steps.filter((s) => s.status === "Failed").map((s) => `${s.name}: ${s.failureReason ?? ""}`) ?? [];
-    const note = [env.execution?.reused ? "identical re-run: nothing new ran" : "", env.error ?? failed.join("; ")]
+    const serving = env.serving ? `serving v${env.serving.version} at ${env.serving.endpointName} (${env.serving.mode}, ${env.serving.update}, smoke test ${env.serving.smokeTestMs.toFixed(1)} ms)` : "";
+    const note = [env.execution?.reused ? "identical re-run: nothing new ran" : "", serving, env.error ?? failed.join("; ")]
       .filter((n) => n !== "")
       .join("; ")
       .replace(/\|/g, "\\|")

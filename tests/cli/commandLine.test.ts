@@ -18,7 +18,7 @@ describe("cli: the command line", () => {
   it("lists the commands when nothing is close", async () => {
     assert.equal(await run("frobnicate"), 2);
     const err = world.stderr.join("\n");
-    assert.match(err, /unknown command "frobnicate" \(commands: up, run, models, executions, definition, deployer-policy, destroy/);
+    assert.match(err, /unknown command "frobnicate" \(commands: up, run, models, executions, deploy, undeploy, predict, serve, definition, deployer-policy, destroy/);
     assert.doesNotMatch(err, /did you mean/);
   });
 

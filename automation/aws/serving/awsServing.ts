@@ -24,8 +24,6 @@ export interface AwsServingDeps {
   readonly openServingStack: OpenServingStack;
   /** Fails with a UsageError when the credentials are missing or for another account. */
   readonly verifyCredentials: () => Promise<void>;
-  /** The environment's config updates a provisioned endpoint blue/green with a canary (`ml-pipeline:serving`). */
-  readonly canaryConfigured: boolean;
   /** Poll waits (default: the system clock). */
   readonly clock?: Clock;
   /** Milliseconds for latencies and durations (default: performance.now). */
@@ -62,7 +60,6 @@ export function awsServing(deps: AwsServingDeps): EnvironmentServing {
           apis: deps.apis,
           openServingStack: deps.openServingStack,
           verifyCredentials: deps.verifyCredentials,
-          canaryConfigured: deps.canaryConfigured,
           clock: deps.clock ?? systemClock,
           now,
           ...(deps.waitDeadlineMs !== undefined ? { waitDeadlineMs: deps.waitDeadlineMs } : {}),

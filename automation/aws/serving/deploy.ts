@@ -24,8 +24,6 @@ export interface DeployDeps {
   readonly openServingStack: OpenServingStack;
   /** Fails with a UsageError when the credentials are not for the environment's account. */
   readonly verifyCredentials: () => Promise<void>;
-  /** The environment's config updates a provisioned endpoint blue/green with a canary. */
-  readonly canaryConfigured: boolean;
   /** Poll waits and the deadline. */
   readonly clock: Clock;
   /** A fine-grained clock in milliseconds, for the smoke test's latency and the report's seconds. */
@@ -54,7 +52,8 @@ export async function deployVersion(deps: DeployDeps, version: number, operation
     changing = true;
     operation.onChanging();
   };
-  const { changes, outputs } = await stack.up(servable.arn, { onOutput: log, signal: operation.signal, onUpdateStart: onChanging });
+  const served = { modelPackageArn: servable.arn, modelDataUrl: servable.modelDataUrl, codeUrl: servable.codeUrl };
+  const { changes, outputs } = await stack.up(served, { onOutput: log, signal: operation.signal, onUpdateStart: onChanging });
   log(`serving stack: ${describeChanges(changes)}`);
   if (outputs.servedModelPackageArn !== servable.arn) {
     throw new OperationError(`the serving stack of "${env}" serves ${outputs.servedModelPackageArn || "nothing"} after its update, not ${servable.arn}: deploy again`);
@@ -84,7 +83,7 @@ export async function deployVersion(deps: DeployDeps, version: number, operation
     endpointName: outputs.endpointName,
     endpointArn: outputs.endpointArn,
     mode: outputs.mode,
-    update: decideUpdateMode({ before, after: outputs, changes, canaryConfigured: deps.canaryConfigured }),
+    update: decideUpdateMode({ before, after: outputs, changes }),
     smokeTestMs: smoke.ms,
     deploy: { status: "succeeded", changes, seconds },
   };

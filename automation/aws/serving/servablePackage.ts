@@ -10,12 +10,14 @@ import { approvalStatusOf, modelPackageVersionArn } from "../modelPackage";
 
 const VERSION_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[^/]+\/(\d+)$/;
 
-/** A servable version: Approved, with its model data and sample payload. */
+/** A servable version: Approved, with its model data, serving code and sample payload. */
 export interface ServablePackage {
   readonly version: number;
   readonly arn: string;
   /** The model artifact (`model.tar.gz`) the endpoint loads. */
   readonly modelDataUrl: string;
+  /** The container's `SAGEMAKER_SUBMIT_DIRECTORY` (`sourcedir.tar.gz`: inference.py and its package). */
+  readonly codeUrl: string;
   /** `s3://…/sample-payload.tar.gz` (holds `sample.csv`): what the smoke test sends. */
   readonly samplePayloadUrl: string;
 }
@@ -30,7 +32,7 @@ export function versionOfPackageArn(arn: string): number {
 
 /**
  * Version `version` of the group `groupArn`, checked servable: it exists, it is Approved, it records its
- * model data and an s3:// sample payload. Otherwise a UsageError that names the fix (exit 2, nothing changed).
+ * model data, its serving code and an s3:// sample payload. Otherwise a UsageError that names the fix (exit 2, nothing changed).
  */
 export async function describeServablePackage(
   describe: (arn: string) => Promise<DescribeModelPackageOutput>,
@@ -52,15 +54,18 @@ export async function describeServablePackage(
   if (status !== "Approved") {
     throw new UsageError(`version ${version} is ${status}: only an Approved version can be served; approve it first: npm run automate -- models approve --env ${env} --version ${version}`);
   }
-  const modelDataUrl = output.InferenceSpecification?.Containers?.[0]?.ModelDataUrl;
+  const container = output.InferenceSpecification?.Containers?.[0];
+  const modelDataUrl = container?.ModelDataUrl;
   if (!modelDataUrl) throw new UsageError(`version ${version} records no model data (InferenceSpecification.Containers[0].ModelDataUrl): it cannot be served`);
+  const codeUrl = container?.Environment?.SAGEMAKER_SUBMIT_DIRECTORY;
+  if (!codeUrl) throw new UsageError(`version ${version} records no serving code (its container's SAGEMAKER_SUBMIT_DIRECTORY): it cannot be served`);
   const samplePayloadUrl = output.SamplePayloadUrl;
   if (!samplePayloadUrl || !parseS3Uri(samplePayloadUrl)) {
     throw new UsageError(
       `version ${version} records ${samplePayloadUrl ? `a sample payload outside S3 (${samplePayloadUrl})` : "no sample payload (SamplePayloadUrl)"}: deploy smoke-tests the endpoint with it; register a version from a current pipeline run`,
     );
   }
-  return { version, arn: output.ModelPackageArn ?? arn, modelDataUrl, samplePayloadUrl };
+  return { version, arn: output.ModelPackageArn ?? arn, modelDataUrl, codeUrl, samplePayloadUrl };
 }
 
 function groupName(groupArn: string): string {

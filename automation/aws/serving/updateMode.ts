@@ -9,19 +9,18 @@ export interface UpdateModeInput {
   readonly after: ServingOutputs;
   /** What the serving stack's `up` changed. */
   readonly changes: Readonly<ChangeSummary>;
-  /** The environment's config updates the endpoint blue/green with a canary (`ml-pipeline:serving.canary`, provisioned only). */
-  readonly canaryConfigured: boolean;
 }
 
 /**
  * `create`: a new endpoint (none before, or a replaced one under another name); `unchanged`: the stack
- * changed nothing; `canary`: a provisioned endpoint that stays provisioned, with the canary configured
- * (SageMaker shifts traffic blue/green and rolls back on the alarms); `all-at-once` otherwise (serverless
- * endpoints, or a switch between serverless and provisioned).
+ * changed nothing; `canary`: an endpoint that was and stays provisioned, updated under the serving
+ * stack's canary policy (SageMaker shifts a canary share blue/green first and rolls back on the alarms);
+ * `all-at-once` otherwise (serverless endpoints, or a switch between serverless and provisioned, which
+ * SageMaker cannot shift blue/green).
  */
-export function decideUpdateMode({ before, after, changes, canaryConfigured }: UpdateModeInput): UpdateMode {
+export function decideUpdateMode({ before, after, changes }: UpdateModeInput): UpdateMode {
   if (!before || before.endpointName !== after.endpointName) return "create";
   if (changedNothing(changes)) return "unchanged";
-  if (canaryConfigured && before.mode === "provisioned" && after.mode === "provisioned") return "canary";
+  if (after.updatePolicy === "canary" && before.mode === "provisioned" && after.mode === "provisioned") return "canary";
   return "all-at-once";
 }

@@ -33,7 +33,18 @@ export interface ParameterDefaults {
   readonly unknown?: string;
 }
 
+/** Which version an environment serves, for `models list|describe` (`--group` has no environment). */
+export interface ServedNote {
+  readonly version?: number;
+  /** Where it is served, e.g. `local` or the endpoint's name. */
+  readonly endpointName?: string;
+  /** Why it is unknown, when it could not be read (the listing still succeeds). */
+  readonly unknown?: string;
+}
+
 export interface OpenedModels extends OpenedRegistry {
+  /** What the environment serves now (never fails: an unreadable answer is a note). */
+  served(): Promise<ServedNote | undefined>;
   /**
    * The declared defaults to compare versions' parameters with: the environment's pipeline as this
    * checkout declares it; with `--group`, the deployed pipeline the versions name (`pipeline` metadata).
@@ -55,13 +66,26 @@ export async function openRegistry(selector: RegistrySelector, deps: { readonly 
         return { unknown: `the defaults of pipeline ${pipeline} could not be read (DescribePipeline): ${(error as Error).message}` };
       }
     };
-    return { registry: aws.registry(selector.group), group: selector.group, author: () => aws.callerArn(), close: () => undefined, defaults };
+    return { registry: aws.registry(selector.group), group: selector.group, author: () => aws.callerArn(), close: () => undefined, defaults, served: async () => undefined };
   }
   if (selector.region) throw new UsageError("--region goes with --group; an environment's region comes from its Pulumi.<env>.yaml");
   const environment = deps.openEnvironment(selector.env ?? LOCAL_ENV);
   try {
     const opened = await environment.registry();
-    return { ...opened, close: () => (opened.close(), environment.close()), defaults: async () => ({ declarations: environment.parameterDeclarations() }) };
+    const served = async (): Promise<ServedNote> => {
+      try {
+        const serving = await environment.serving();
+        try {
+          const model = await serving.served();
+          return model ? { version: model.version, endpointName: model.endpointName } : {};
+        } finally {
+          serving.close();
+        }
+      } catch (error) {
+        return { unknown: (error as Error).message };
+      }
+    };
+    return { ...opened, close: () => (opened.close(), environment.close()), defaults: async () => ({ declarations: environment.parameterDeclarations() }), served };
   } catch (error) {
     environment.close();
     throw error;
@@ -102,13 +126,19 @@ function withInterval(metrics: ModelMetrics, name: "accuracy" | "auc" | "f1" | "
  * AUC, F1) and the number of test rows they were computed on, the training data, the parameters that
  * differ from the pipeline's defaults, and which older version a version re-runs (same inputs).
  */
-export function versionTable(group: string, versions: readonly ModelVersionSummary[], defaults: ParameterDefaults = {}): string {
+/** The line under the table that says what is served. */
+function servedLine(served: ServedNote): string {
+  if (served.unknown) return `served: unknown (${served.unknown})`;
+  return served.version !== undefined ? `served: version ${served.version} at ${served.endpointName ?? "?"}` : "served: none (npm run automate -- deploy --env <name>)";
+}
+
+export function versionTable(group: string, versions: readonly ModelVersionSummary[], defaults: ParameterDefaults = {}, served?: ServedNote): string {
   if (versions.length === 0) return `${group}: no model versions yet`;
   const reRuns = reRunsOf(versions);
   const header = ["version", "stage", "status", "created", "accuracy [95% interval]", "auc", "f1", "test rows", "train data", "parameters (not default)"];
   const rows = versions.map((v) => [
     String(v.version),
-    v.stage ?? "-",
+    (v.stage ?? "-") + (served?.version === v.version ? " (served)" : ""),
     v.approvalStatus,
     v.createdAt.replace(/\.\d+Z$/, "Z"),
     withInterval(v.metrics, "accuracy"),
@@ -120,14 +150,15 @@ export function versionTable(group: string, versions: readonly ModelVersionSumma
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-  return [`${group}:`, line(header), ...rows.map(line), ...(defaults.unknown ? [`parameters ?: ${defaults.unknown}`] : [])].join("\n");
+  return [`${group}:`, line(header), ...rows.map(line), ...(defaults.unknown ? [`parameters ?: ${defaults.unknown}`] : []), ...(served ? [servedLine(served)] : [])].join("\n");
 }
 
 /** `models list --json`: each version with its parameters that differ from the defaults and the version it re-runs. */
-export function versionList(versions: readonly ModelVersionSummary[], defaults: ParameterDefaults): unknown[] {
+export function versionList(versions: readonly ModelVersionSummary[], defaults: ParameterDefaults, served?: ServedNote): unknown[] {
   const reRuns = reRunsOf(versions);
   return versions.map((v) => ({
     ...v,
+    ...(served ? { served: served.version === v.version } : {}),
     nonDefaultParameters: defaults.declarations ? nonDefaultParameters(v, defaults.declarations) : null,
     trainDataSha256: v.metadata[TRAIN_DATA_KEY] ?? null,
     reRunOf: reRuns.get(v.version) ?? null,
@@ -225,7 +256,7 @@ export function comparisonText(c: Comparison): string {
   return lines.join("\n");
 }
 
-export function describeVersion(v: ModelVersionDetail): string {
+export function describeVersion(v: ModelVersionDetail, served?: ServedNote): string {
   const lines = [
     `group:            ${v.group}`,
     `version:          ${v.version}`,
@@ -233,6 +264,7 @@ export function describeVersion(v: ModelVersionDetail): string {
     `approval status:  ${v.approvalStatus}${v.approvalDescription ? ` (${v.approvalDescription})` : ""}`,
     `stage:            ${v.stage ?? "none"}${v.stageDescription ? ` (${v.stageDescription})` : ""}`,
     `created:          ${v.createdAt}`,
+    ...(served ? [`served:           ${served.unknown ? `unknown (${served.unknown})` : served.version === v.version ? `yes, at ${served.endpointName ?? "?"}` : "no"}`] : []),
     `metrics:          accuracy ${withInterval(v.metrics, "accuracy")}, auc ${withInterval(v.metrics, "auc")}, f1 ${withInterval(v.metrics, "f1")}, precision ${withInterval(v.metrics, "precision")}, recall ${withInterval(v.metrics, "recall")}`,
   ];
   if (v.metrics.rows !== undefined || v.metrics.majorityAccuracy !== undefined) {

@@ -50,10 +50,11 @@ export function addModelCommands(program: Command, ctx: CommandContext): void {
   registryOptions(
     models.command("list").description("versions newest first: stage, status, accuracy, AUC, F1, test rows, training data, parameters that differ from the defaults, re-runs"),
   ).action((flags: ModelFlags) =>
-    withRegistry(flags, async ({ registry, group, defaults }) => {
+    withRegistry(flags, async ({ registry, group, defaults, served }) => {
       const versions = await registry.list();
       const known = await defaults(versions);
-      return flags.json ? JSON.stringify(versionList(versions, known), null, 2) : versionTable(group, versions, known);
+      const serving = await served();
+      return flags.json ? JSON.stringify(versionList(versions, known, serving), null, 2) : versionTable(group, versions, known, serving);
     }),
   );
 
@@ -76,9 +77,10 @@ export function addModelCommands(program: Command, ctx: CommandContext): void {
     .option("--version <n>", "model version (default: latest)")
     .action((flags: ModelFlags) => {
       const version = parseVersion(flags.version);
-      return withRegistry(flags, async ({ registry }) => {
+      return withRegistry(flags, async ({ registry, served }) => {
         const detail = await registry.describe(version);
-        return flags.json ? JSON.stringify(detail, null, 2) : describeVersion(detail);
+        const serving = await served();
+        return flags.json ? JSON.stringify({ ...detail, ...(serving ? { served: serving.version === detail.version } : {}) }, null, 2) : describeVersion(detail, serving);
       });
     });
 

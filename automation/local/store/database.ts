@@ -10,7 +10,7 @@ import { OperationError } from "../../core/errors";
 
 export type Db = Database.Database;
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 /** How long a writer waits for another process's transaction before giving up. */
 export const BUSY_TIMEOUT_MS = 15_000;
 
@@ -103,8 +103,33 @@ CREATE TABLE IF NOT EXISTS stage_changes (
 CREATE INDEX IF NOT EXISTS stage_changes_by_group ON stage_changes (group_name, seq);
 `;
 
+/**
+ * Schema 3: serving (docs/architecture.md §8). `serving`: the version `deploy --env local` serves, one
+ * row per group. `servers`: each running `serve` process (pid and identity, so a dead one is ignored),
+ * its URL and the version it answers with now.
+ */
+const SERVING = `
+CREATE TABLE IF NOT EXISTS serving (
+  group_name  TEXT PRIMARY KEY,
+  version     INTEGER NOT NULL,
+  deployed_at TEXT NOT NULL,
+  deployed_by TEXT NOT NULL,
+  FOREIGN KEY (group_name, version) REFERENCES model_packages (group_name, version)
+);
+CREATE TABLE IF NOT EXISTS servers (
+  pid        INTEGER NOT NULL,
+  identity   TEXT NOT NULL,
+  host       TEXT NOT NULL,
+  group_name TEXT NOT NULL,
+  url        TEXT NOT NULL,
+  version    INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  PRIMARY KEY (host, pid)
+);
+`;
+
 /** Each schema version's statements, applied in order from the store's version to the current one. */
-export const MIGRATIONS: readonly string[] = [SCHEMA, LIFECYCLE];
+export const MIGRATIONS: readonly string[] = [SCHEMA, LIFECYCLE, SERVING];
 
 export function openDatabase(home: string): Db {
   fs.mkdirSync(home, { recursive: true });

@@ -16,3 +16,4 @@ export {
   type RegisteredVersion,
 } from "./registry";
 export { destroyLocal, localHome } from "./home";
+export { ServingRecords, type ServedRecord, type ServerRecord } from "./serving";

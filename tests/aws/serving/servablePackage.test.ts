@@ -5,6 +5,7 @@ import { OperationError, UsageError } from "../../../automation/core/errors";
 import { awsError } from "../fakes";
 
 const GROUP_ARN = "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/ml-dev-models";
+const CODE_URL = `s3://ml-dev-bucket/code/${"a".repeat(64)}/sourcedir.tar.gz`;
 const arnOf = (n: number) => `arn:aws:sagemaker:eu-west-1:111111111111:model-package/ml-dev-models/${n}`;
 
 function packageOutput(overrides: Partial<DescribeModelPackageOutput> = {}): DescribeModelPackageOutput {
@@ -16,7 +17,7 @@ function packageOutput(overrides: Partial<DescribeModelPackageOutput> = {}): Des
     CreationTime: new Date(0),
     ModelPackageStatus: "Completed",
     ModelPackageStatusDetails: { ValidationStatuses: [] },
-    InferenceSpecification: { Containers: [{ Image: "xgboost:1.7-1", ModelDataUrl: "s3://ml-dev-bucket/pipelines/x/model.tar.gz" }], SupportedContentTypes: ["text/csv"], SupportedResponseMIMETypes: ["application/json"] },
+    InferenceSpecification: { Containers: [{ Image: "xgboost:1.7-1", ModelDataUrl: "s3://ml-dev-bucket/pipelines/x/model.tar.gz", Environment: { SAGEMAKER_PROGRAM: "inference.py", SAGEMAKER_SUBMIT_DIRECTORY: CODE_URL } }], SupportedContentTypes: ["text/csv"], SupportedResponseMIMETypes: ["application/json"] },
     SamplePayloadUrl: "s3://ml-dev-bucket/code/abc/sample-payload.tar.gz",
     ...overrides,
   };
@@ -35,7 +36,7 @@ describe("aws serving: the version to serve", () => {
     const asked: string[] = [];
     const servable = await describeServablePackage(async (arn) => (asked.push(arn), packageOutput()), GROUP_ARN, 3, "dev");
     assert.deepEqual(asked, [arnOf(3)]);
-    assert.deepEqual(servable, { version: 3, arn: arnOf(3), modelDataUrl: "s3://ml-dev-bucket/pipelines/x/model.tar.gz", samplePayloadUrl: "s3://ml-dev-bucket/code/abc/sample-payload.tar.gz" });
+    assert.deepEqual(servable, { version: 3, arn: arnOf(3), modelDataUrl: "s3://ml-dev-bucket/pipelines/x/model.tar.gz", codeUrl: CODE_URL, samplePayloadUrl: "s3://ml-dev-bucket/code/abc/sample-payload.tar.gz" });
   });
 
   it("refuses a version that is not Approved, naming the command that approves it", async () => {
@@ -47,7 +48,8 @@ describe("aws serving: the version to serve", () => {
     }
   });
 
-  it("refuses a version that does not exist, or records no model data or sample payload", async () => {
+  it("refuses a version that does not exist, or records no model data, serving code or sample payload", async () => {
+    await assert.rejects(describeServablePackage(async () => packageOutput({ InferenceSpecification: { Containers: [{ Image: "x", ModelDataUrl: "s3://b/m.tar.gz", Environment: {} }] } as DescribeModelPackageOutput["InferenceSpecification"] }), GROUP_ARN, 3, "dev"), (e: Error) => e instanceof UsageError && /no serving code/.test(e.message));
     await assert.rejects(describeServablePackage(async () => Promise.reject(awsError("ValidationException", 400, "Model package does not exist")), GROUP_ARN, 9, "dev"), (e: Error) => e instanceof UsageError && /version 9 does not exist in model package group "ml-dev-models"/.test(e.message));
     await assert.rejects(describeServablePackage(async () => packageOutput({ SamplePayloadUrl: undefined }), GROUP_ARN, 3, "dev"), (e: Error) => e instanceof UsageError && /no sample payload \(SamplePayloadUrl\)/.test(e.message));
     await assert.rejects(describeServablePackage(async () => packageOutput({ SamplePayloadUrl: "https://example.com/x.tar.gz" }), GROUP_ARN, 3, "dev"), (e: Error) => e instanceof UsageError && /outside S3/.test(e.message));

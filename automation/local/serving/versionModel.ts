@@ -1,0 +1,62 @@
+/**
+ * A local registry version as the model server loads it (its model archive in the registry) and the
+ * sample payload its code bundle recorded (`code/<sha256>/sample-payload.tar.gz` in the object folder:
+ * what SageMaker's SamplePayloadUrl names), for the deploy's smoke test.
+ */
+import * as fs from "node:fs";
+import { fileURLToPath } from "node:url";
+import { codeKeys } from "../../../pipeline/code/codeBundle";
+import { OperationError } from "../../core/errors";
+import type { ModelVersionDetail } from "../../core/registry";
+import type { PredictRequest } from "../../serving/serving";
+import type { LocalModelSource } from "../../serving/local";
+import { LOCAL } from "../constants";
+import { s3Uri } from "../store/locations";
+
+export const SAMPLE_FILE = "sample.csv";
+
+/** The version's model: the registry's own copy of its archive. */
+export function modelSourceOf(detail: ModelVersionDetail): LocalModelSource {
+  if (!detail.modelDataUrl?.startsWith("file:")) throw new OperationError(`version ${detail.version} has no local model file (model data: ${detail.modelDataUrl ?? "none"})`);
+  return { version: detail.version, packageArn: detail.arn, modelPath: fileURLToPath(detail.modelDataUrl) };
+}
+
+/** Where the version's sample payload is: the object of its code bundle. */
+export function samplePayloadKey(detail: ModelVersionDetail): string {
+  const sha256 = detail.metadata["code-sha256"];
+  if (!sha256 || !/^[0-9a-f]{64}$/.test(sha256)) throw new OperationError(`version ${detail.version} records no code-sha256, so it has no sample payload to smoke-test with`);
+  return codeKeys(sha256).samplePayload;
+}
+
+/** The sample payload as a request: `sample.csv` of the archive at `file` (the object `key`). */
+export async function sampleRequest(file: string, key: string): Promise<PredictRequest> {
+  let archive: Buffer;
+  try {
+    archive = fs.readFileSync(file);
+  } catch {
+    throw new OperationError(`the sample payload ${s3Uri(LOCAL.bucket, key)} is missing from the local object folder (${file}): run the pipeline once with this checkout (npm run automate) to deploy the code again`);
+  }
+  const csv = await fileInTarGz(archive, SAMPLE_FILE, s3Uri(LOCAL.bucket, key));
+  const rows = csv.split("\n").filter((line) => line.trim() !== "").length - 1;
+  if (rows < 1) throw new OperationError(`the sample payload ${s3Uri(LOCAL.bucket, key)} holds no rows`);
+  return { contentType: "text/csv", body: csv, rows };
+}
+
+/** The text of one file of a tar.gz, read in memory. */
+function fileInTarGz(archive: Buffer, name: string, source: string): Promise<string> {
+  // tar is loaded on first use: only deploy reads an archive.
+  const { Parser } = require("tar") as typeof import("tar");
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let found = false;
+    const parser = new Parser({ strict: true });
+    parser.on("entry", (entry) => {
+      if (entry.type !== "File" || entry.path.replace(/^\.\//, "") !== name) return entry.resume();
+      found = true;
+      entry.on("data", (chunk: Buffer) => chunks.push(chunk));
+    });
+    parser.on("error", (error: Error) => reject(new OperationError(`the sample payload ${source} is not a readable tar.gz: ${error.message}`)));
+    parser.on("end", () => (found ? resolve(Buffer.concat(chunks).toString("utf8")) : reject(new OperationError(`the sample payload ${source} holds no ${name}`))));
+    parser.end(archive);
+  });
+}
