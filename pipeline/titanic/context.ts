@@ -4,7 +4,8 @@ import { codeKeys } from "../code/codeBundle";
 import type { CacheConfig } from "../definition";
 import { join, parameter, type Expr } from "../expressions";
 import type { ModelSchema } from "./modelSchema";
-import { DATA_PREFIX } from "./names";
+import { DATA_PREFIX, TRAIN_PARTS_SUFFIX } from "./names";
+import { PARAMETER } from "./parameters";
 import type { PipelineSettings } from "./settings";
 import type { TrainingDefaults } from "./trainingDefaults";
 
@@ -42,6 +43,11 @@ export interface StepContext {
    * the file name and the one holding its content hash (docs/architecture.md §4, content-addressed staging).
    */
   dataUri(fileParameter: string, sha256Parameter: string): Expr;
+  /**
+   * The S3 prefix of the staged training parts: `s3://<bucket>/data/<TrainDataSha256>/<TrainFile>.parts/`
+   * (docs/pipeline.md#data-staging; the trailing `/` makes it match the parts only).
+   */
+  readonly trainPartsUri: Expr;
 }
 
 export function stepContext(input: TitanicPipelineInput): StepContext {
@@ -56,5 +62,6 @@ export function stepContext(input: TitanicPipelineInput): StepContext {
     kms: input.kmsKeyArn ? { KmsKeyId: input.kmsKeyArn } : {},
     s3,
     dataUri: (file: string, sha256: string) => join("", s3(DATA_PREFIX), parameter(sha256), "/", parameter(file)),
+    trainPartsUri: join("", s3(DATA_PREFIX), parameter(PARAMETER.trainDataSha256), "/", parameter(PARAMETER.trainFile), `${TRAIN_PARTS_SUFFIX}/`),
   };
 }

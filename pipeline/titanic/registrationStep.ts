@@ -74,7 +74,7 @@ export function registrationStep(context: StepContext): RegisterModelStep {
  * What every version records in its customer metadata (at most 50 entries of 256 characters): the
  * parameters and data it was trained with, the code, and its input/output schema.
  */
-function registrationMetadata({ input, code, s3, dataUri }: StepContext): Record<string, string | Expr> {
+function registrationMetadata({ input, code, s3, dataUri, trainPartsUri }: StepContext): Record<string, string | Expr> {
   // Column lists hold commas, which customer metadata refuses: they are recorded in the description.
   const excluded: readonly string[] = [...LINEAGE_PARAMETERS, P.featureColumns, P.categoricalColumns];
   const parameters = titanicParameters(input.settings, input.defaults, s3(`${code.sourcePrefix}${NO_CHAMPION_FILE}`)).filter((p) => !excluded.includes(p.Name));
@@ -84,7 +84,7 @@ function registrationMetadata({ input, code, s3, dataUri }: StepContext): Record
     framework: `xgboost-${XGBOOST_FRAMEWORK_VERSION}`,
     pipeline: input.pipelineName,
     ...Object.fromEntries(parameters.map((p) => [`param:${p.Name}`, p.Type === "String" ? parameter(p.Name) : asString(parameter(p.Name))])),
-    "train-data": dataUri(P.trainFile, P.trainDataSha256),
+    "train-data": trainPartsUri,
     "train-data-sha256": parameter(P.trainDataSha256),
     "test-data": dataUri(P.testFile, P.testDataSha256),
     "test-data-sha256": parameter(P.testDataSha256),

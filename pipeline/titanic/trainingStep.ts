@@ -9,7 +9,7 @@ import { JOB_RETRIES } from "./retries";
 /** The S3 URI of the model the training step writes. */
 export const trainedModelArtifact = () => stepProperty(STEP.train, "ModelArtifacts.S3ModelArtifacts");
 
-export function trainingStep({ input, settings, image, code, cache, kms, s3, dataUri }: StepContext): TrainingStep {
+export function trainingStep({ input, settings, image, code, cache, kms, s3, trainPartsUri }: StepContext): TrainingStep {
   return {
     Name: STEP.train,
     Type: "Training",
@@ -36,7 +36,9 @@ export function trainingStep({ input, settings, image, code, cache, kms, s3, dat
         {
           ChannelName: "train",
           ContentType: "text/csv",
-          DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: dataUri(P.trainFile, P.trainDataSha256), S3DataDistributionType: "FullyReplicated" } },
+          // Always sharded: n instances get about 1/n of the parts each, one instance gets them all
+          // (docs/pipeline.md#scaling-out), so the definition needs no condition on the count.
+          DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: trainPartsUri, S3DataDistributionType: "ShardedByS3Key" } },
         },
       ],
       OutputDataConfig: { S3OutputPath: s3("artifacts/models"), ...kms },

@@ -95,10 +95,11 @@ describe("AWS driver against moto", function () {
 
       const first = await stageData(store, titanicCsv(), options);
       assert.equal(first.train.uploaded && first.test.uploaded, true);
-      assert.equal(first.train.uri, `s3://${BUCKET}/data/${first.train.sha256}/titanic_train.csv`);
+      assert.equal(first.train.uri, `s3://${BUCKET}/data/${first.train.sha256}/titanic_train.csv.parts/`);
       assert.equal(first.train.rows + first.test.rows, 25);
-      const head = await clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: first.train.key }));
-      assert.equal(head.Metadata?.[SHA256_METADATA_KEY], first.train.sha256);
+      assert.equal(first.train.parts.length, 20, "20 training rows: 20 parts of one row");
+      const head = await clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: first.train.parts[3]!.key }));
+      assert.equal(head.Metadata?.[SHA256_METADATA_KEY], first.train.parts[3]!.sha256);
       assert.equal(head.ContentType, "text/csv");
       const body = await (await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: first.test.key }))).Body!.transformToString();
       assert.ok(body.startsWith("PassengerId,Survived,"));
@@ -106,13 +107,13 @@ describe("AWS driver against moto", function () {
 
       const again = await stageData(store, titanicCsv(), options);
       assert.equal(again.train.uploaded || again.test.uploaded, false);
-      assert.equal(counting.puts, 2, "nothing uploaded the second time");
+      assert.equal(counting.puts, 21, "nothing uploaded the second time");
 
       const changed = await stageData(store, titanicCsv("X"), options);
       assert.equal(changed.train.uploaded && changed.test.uploaded, true);
       assert.notEqual(changed.train.sha256, first.train.sha256);
       assert.notEqual(changed.train.key, first.train.key, "new content, new key: the old stays readable");
-      assert.equal(counting.puts, 4);
+      assert.equal(counting.puts, 42);
 
       // An object written by someone else (no hash metadata) is replaced.
       await clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: changed.test.key, Body: "tampered" }));

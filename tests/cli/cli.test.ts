@@ -1,9 +1,11 @@
 /** The CLI end to end through its fakes: flags, exit codes, ordering, and that usage errors change nothing. */
 import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../automation/cli/main";
+import { assembleParts } from "../../automation/data/parts";
 import { ExecutionStore, LocalRegistry, openDatabase } from "../../automation/local/store";
 import { OperationError, UsageError } from "../../automation/core/errors";
 import type { RunSummary } from "../../automation/core/report";
@@ -128,8 +130,11 @@ describe("cli", () => {
       const staged = world.store("local").objects;
       const { TrainDataSha256, TestDataSha256, SourceCommit, ...overrides } = world.requests[0]!.request.parameters;
       assert.deepEqual(overrides, { MaxDepth: "4" }, "overrides only, normalised");
-      assert.deepEqual([...staged.keys()].sort(), [`data/${TestDataSha256}/titanic_test.csv`, `data/${TrainDataSha256}/titanic_train.csv`].sort(), "content-addressed keys");
-      assert.equal(TrainDataSha256, staged.get(`data/${TrainDataSha256}/titanic_train.csv`)!.sha256, "lineage: the staged data's hashes and the commit");
+      const trainParts = [...staged.keys()].filter((k) => k.startsWith(`data/${TrainDataSha256}/titanic_train.csv.parts/part-`)).sort();
+      assert.deepEqual([...staged.keys()].sort(), [`data/${TestDataSha256}/titanic_test.csv`, ...trainParts].sort(), "content-addressed keys");
+      assert.equal(trainParts.length, 20);
+      const rows = assembleParts(trainParts.map((k) => staged.get(k)!.body));
+      assert.equal(TrainDataSha256, createHash("sha256").update(rows).digest("hex"), "lineage: the staged data's hashes and the commit");
       assert.equal(TestDataSha256, staged.get(`data/${TestDataSha256}/titanic_test.csv`)!.sha256);
       assert.equal(SourceCommit, "0123456789abcdef0123456789abcdef01234567");
       const summary = JSON.parse(fs.readFileSync(summaryFile, "utf8")) as RunSummary;
@@ -237,8 +242,8 @@ describe("cli", () => {
         "run pipeline-staging",
       ]);
       assert.deepEqual(
-        [...world.store("bucket-dev").objects.keys()].map((k) => k.replace(/^data\/[0-9a-f]{64}\//, "data/<sha256>/")).sort(),
-        ["data/<sha256>/titanic_test.csv", "data/<sha256>/titanic_train.csv"],
+        [...new Set([...world.store("bucket-dev").objects.keys()].map((k) => k.replace(/^data\/[0-9a-f]{64}\//, "data/<sha256>/").replace(/part-\d{5}\.csv$/, "part-<n>.csv")))].sort(),
+        ["data/<sha256>/titanic_test.csv", "data/<sha256>/titanic_train.csv.parts/part-<n>.csv"],
       );
       assert.equal(world.requests[0]!.request.displayName, "dev-0123456789ab");
     });

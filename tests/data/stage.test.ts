@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
 import { compileLocalPipeline } from "../../automation/local";
 import { evaluate, type Json, type JsonObject } from "../../automation/local/expressions";
+import { assembleParts } from "../../automation/data/parts";
 import { stageData, stagedDataParameters, type StageResult } from "../../automation/data/stage";
 import { STEP } from "../../pipeline/titanic/titanicPipeline";
 import { MemoryStore, TITANIC_CSV } from "../cli/fakes";
@@ -30,20 +32,37 @@ function dataUrisRead(parameters: Readonly<Record<string, string>>): { readonly 
 }
 
 describe("data staging", () => {
-  it("stages both files under data/<sha256>/ and skips content that is already there", async () => {
+  it("stages the training parts under data/<sha256>/<TrainFile>.parts/, the test file under data/<sha256>/, and skips content that is already there", async () => {
     const store = new MemoryStore("s3://b");
     const lines: string[] = [];
     const first = await stageData(store, TITANIC_CSV, { ...options, log: (l: string) => lines.push(l) });
     assert.equal(first.train.uploaded && first.test.uploaded, true);
-    assert.equal(first.train.key, `data/${first.train.sha256}/titanic_train.csv`);
+    assert.equal(first.train.key, `data/${first.train.sha256}/titanic_train.csv.parts/`);
     assert.equal(first.test.uri, `s3://b/data/${first.test.sha256}/titanic_test.csv`);
-    assert.equal(store.objects.get(first.train.key)!.sha256, first.train.sha256);
+    // 32 training rows of the 40: 20 parts (the largest TrainingInstanceCount), 1-2 rows each.
+    assert.equal(first.train.parts.length, 20);
+    assert.deepEqual(
+      first.train.parts.map((p) => p.key),
+      Array.from({ length: 20 }, (_, i) => `data/${first.train.sha256}/titanic_train.csv.parts/part-${String(i).padStart(5, "0")}.csv`),
+    );
+    assert.deepEqual([...store.objects.keys()].sort(), [...first.train.parts.map((p) => p.key), first.test.key].sort(), "nothing else is written");
+    for (const part of first.train.parts) assert.equal(store.objects.get(part.key)!.sha256, part.sha256);
+    const assembled = assembleParts(first.train.parts.map((p) => store.objects.get(p.key)!.body));
+    assert.equal(createHash("sha256").update(assembled).digest("hex"), first.train.sha256, "TrainDataSha256 is the hash of the parts' rows as one CSV");
+    assert.equal(first.train.rows, 32);
+    assert.equal(first.train.bytes, first.train.parts.reduce((sum, p) => sum + store.objects.get(p.key)!.body.length, 0));
+    assert.match(lines[0]!, /^staged s3:\/\/b\/data\/[0-9a-f]{64}\/titanic_train\.csv\.parts\/ \(32 rows in 20 parts, 20 written, sha256 [0-9a-f]{12}\)$/);
     const second = await stageData(store, TITANIC_CSV, { ...options, log: (l: string) => lines.push(l) });
     assert.equal(second.train.uploaded || second.test.uploaded, false);
+    assert.match(lines.at(-2)!, /^unchanged .*\(32 rows in 20 parts, 0 written/);
     assert.match(lines.at(-1)!, /^unchanged s3:\/\/b\/data\/[0-9a-f]{64}\/titanic_test\.csv/);
+    store.objects.delete(first.train.parts[7]!.key);
+    const repaired = await stageData(store, TITANIC_CSV, { ...options, log: (l: string) => lines.push(l) });
+    assert.equal(repaired.train.uploaded, true, "a missing part is written again");
+    assert.match(lines.at(-2)!, /20 parts, 1 written/);
     const third = await stageData(store, otherData, options);
     assert.ok(third.train.uploaded || third.test.uploaded, "changed content is uploaded, beside the old");
-    assert.equal(store.objects.get(first.train.key)!.sha256, first.train.sha256, "the first data is still there, unchanged");
+    assert.equal(store.objects.get(first.train.parts[0]!.key)!.sha256, first.train.parts[0]!.sha256, "the first data is still there, unchanged");
     assert.deepEqual(stagedDataParameters(third), { TrainDataSha256: third.train.sha256, TestDataSha256: third.test.sha256 });
   });
 
@@ -57,12 +76,15 @@ describe("data staging", () => {
       const read = dataUrisRead(stagedDataParameters(run));
       assert.deepEqual(read, { train: run.train.uri, test: run.test.uri }, "the definition reads exactly the staged keys");
       const key = (uri: string) => uri.slice("s3://local/".length);
-      assert.equal(store.objects.get(key(read.train))!.sha256, run.train.sha256, "the training rows are the ones whose hash the run records");
+      const parts = [...store.objects.keys()].filter((k) => k.startsWith(key(read.train))).sort();
+      assert.equal(parts.length, 20);
+      const rows = assembleParts(parts.map((k) => store.objects.get(k)!.body));
+      assert.equal(createHash("sha256").update(rows).digest("hex"), run.train.sha256, "the training rows are the ones whose hash the run records");
       assert.equal(store.objects.get(key(read.test))!.sha256, run.test.sha256);
     }
   });
 
   it("without the driver's hashes the definition reads data/unknown/, a prefix staging never writes", () => {
-    assert.deepEqual(dataUrisRead({}), { train: "s3://local/data/unknown/titanic_train.csv", test: "s3://local/data/unknown/titanic_test.csv" });
+    assert.deepEqual(dataUrisRead({}), { train: "s3://local/data/unknown/titanic_train.csv.parts/", test: "s3://local/data/unknown/titanic_test.csv" });
   });
 });

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { championParameters, productionVersion, stageChampion } from "../../automation/core/champion";
 import { UsageError } from "../../automation/core/errors";
 import type { RunOutcome } from "../../automation/core/run";
+import { assembleParts } from "../../automation/data/parts";
 import { stageData, stagedDataParameters } from "../../automation/data/stage";
 import { prepareLocal, readDataSource, type LocalTarget } from "../../automation/local";
 import { openDatabase } from "../../automation/local/store";
@@ -182,8 +183,10 @@ describe("local target end to end (data/titanic/train.csv)", function () {
       for (const file of ["train", "test"]) {
         const uri = metadata[`${file}-data`]!;
         const sha256 = metadata[`${file}-data-sha256`]!;
-        assert.equal(uri, `s3://local/data/${sha256}/titanic_${file}.csv`);
-        const content = fs.readFileSync(path.join(home, "objects", uri.slice("s3://".length)));
+        // The training split is staged as part files under a prefix (docs/pipeline.md#data-staging).
+        assert.equal(uri, `s3://local/data/${sha256}/titanic_${file}.csv${file === "train" ? ".parts/" : ""}`);
+        const where = path.join(home, "objects", uri.slice("s3://".length));
+        const content = file === "train" ? assembleParts(fs.readdirSync(where).sort().map((part) => fs.readFileSync(path.join(where, part)))) : fs.readFileSync(where);
         assert.equal(createHash("sha256").update(content).digest("hex"), sha256, `${uri} holds the recorded content`);
       }
       recorded.push([metadata["train-data-sha256"], metadata["test-data-sha256"]]);

@@ -89,11 +89,14 @@ describe("the Titanic pipeline definition", () => {
     assert.equal(china.train.Arguments.HyperParameters!.sagemaker_region, '"cn-north-1"');
   });
 
-  it("reads the train channel from the content-addressed s3://<bucket>/data/<TrainDataSha256>/<TrainFile> and writes models under artifacts/", () => {
+  it("reads the train channel from the content-addressed parts prefix s3://<bucket>/data/<TrainDataSha256>/<TrainFile>.parts/, sharded by key, and writes models under artifacts/", () => {
     const [channel] = train.Arguments.InputDataConfig!;
     assert.equal(channel!.ChannelName, "train");
     assert.equal(channel!.ContentType, "text/csv");
-    assert.deepEqual(channel!.DataSource!.S3DataSource!.S3Uri, { "Std:Join": { On: "", Values: ["s3://test-bucket/data/", get("TrainDataSha256"), "/", get("TrainFile")] } });
+    assert.deepEqual(channel!.DataSource!.S3DataSource!.S3Uri, { "Std:Join": { On: "", Values: ["s3://test-bucket/data/", get("TrainDataSha256"), "/", get("TrainFile"), ".parts/"] } });
+    // Always ShardedByS3Key, whatever TrainingInstanceCount: one instance gets every part (docs/pipeline.md#scaling-out).
+    assert.equal(channel!.DataSource!.S3DataSource!.S3DataDistributionType, "ShardedByS3Key");
+    assert.equal(channel!.DataSource!.S3DataSource!.S3DataType, "S3Prefix");
     assert.equal(train.Arguments.OutputDataConfig!.S3OutputPath, "s3://test-bucket/artifacts/models");
   });
 
@@ -181,7 +184,7 @@ describe("the Titanic pipeline definition", () => {
     assert.deepEqual(metadata["param:MaxDepth"], str("MaxDepth"));
     assert.deepEqual(metadata["param:Objective"], get("Objective"));
     assert.deepEqual(metadata["train-data-sha256"], get("TrainDataSha256"));
-    assert.deepEqual(metadata["train-data"], { "Std:Join": { On: "", Values: ["s3://test-bucket/data/", get("TrainDataSha256"), "/", get("TrainFile")] } });
+    assert.deepEqual(metadata["train-data"], { "Std:Join": { On: "", Values: ["s3://test-bucket/data/", get("TrainDataSha256"), "/", get("TrainFile"), ".parts/"] } });
     assert.deepEqual(metadata["test-data"], { "Std:Join": { On: "", Values: ["s3://test-bucket/data/", get("TestDataSha256"), "/", get("TestFile")] } });
     assert.equal(metadata["input-schema"], `s3://test-bucket/code/${code}/src/input_schema.json`);
     assert.match(metadata["input-columns"] as string, /^PassengerId:integer Pclass:integer:required Name:string Sex:string:required /);
