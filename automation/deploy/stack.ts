@@ -85,16 +85,25 @@ export class PolicyViolationError extends UsageError {
 export const PULUMI_CLI_HINT =
   "the Pulumi CLI is not installed or not on PATH: install it (https://www.pulumi.com/docs/iac/download-install/, e.g. `curl -fsSL https://get.pulumi.com | sh`), log in to a backend (`pulumi login`, or PULUMI_BACKEND_URL=file://~/.pulumi-state with PULUMI_CONFIG_PASSPHRASE set), then retry; `--env local` needs no CLI";
 
+/** Finds the Pulumi CLI on PATH once per lookup made; a UsageError saying how to install it when missing. */
+export function pulumiCommandLookup(): () => Promise<PulumiCommand> {
+  let command: Promise<PulumiCommand> | undefined;
+  return () =>
+    (command ??= automationApi().PulumiCommand.get().catch((error: Error) => {
+      throw new UsageError(`${PULUMI_CLI_HINT} (${error.message.split("\n")[0]})`);
+    }));
+}
+
+/** The Automation API module (loaded on first use). */
+export const automation = automationApi;
+
 /** Opens stacks of the project at `workDir`. */
 export function pulumiStacks(workDir: string, envVars: Readonly<Record<string, string>> = {}): OpenStack {
-  let command: Promise<PulumiCommand> | undefined;
+  const pulumiCommand = pulumiCommandLookup();
   return async (env, { create }) => {
-    command ??= automationApi().PulumiCommand.get().catch((error: Error) => {
-      throw new UsageError(`${PULUMI_CLI_HINT} (${error.message.split("\n")[0]})`);
-    });
-    const pulumiCommand = await command;
+    const command = await pulumiCommand();
     const args = { stackName: env, workDir };
-    const options = { pulumiCommand, envVars: { ...envVars } };
+    const options = { pulumiCommand: command, envVars: { ...envVars } };
     try {
       const { LocalWorkspace } = automationApi();
       const stack = create ? await LocalWorkspace.createOrSelectStack(args, options) : await LocalWorkspace.selectStack(args, options);

@@ -11,6 +11,7 @@ import { ACCURACY_THRESHOLD_RULE, TRAINING_INSTANCE_COUNT_RULE } from "../../pip
 import { ConfigError } from "./errors";
 import { BUCKET_KEYS, CACHE_KEYS, KNOWN_KEYS, PIPELINE_KEYS, PROJECT, projectKey as k, REGISTRY_KEYS, SPOT_KEYS } from "./keys";
 import { Reader } from "./reader";
+import { readServing } from "./serving";
 import {
   ACCOUNT_ID_RULE,
   CACHE_EXPIRE_AFTER_RULE,
@@ -94,6 +95,8 @@ export function parseStackConfig(values: Readonly<Record<string, unknown>>, stac
     allowAutoApproval: o.boolean("allowAutoApproval", false),
   }));
 
+  const serving = readServing(r, values[k("serving")]);
+
   if (pipeline.spot.enabled && pipeline.spot.maxWaitSeconds < pipeline.maxRuntimeSeconds) {
     r.problem(
       k("pipeline.spot.maxWaitSeconds"),
@@ -121,6 +124,7 @@ export function parseStackConfig(values: Readonly<Record<string, unknown>>, stac
     bucket: stripUndefined(bucket),
     registry,
     pipeline,
+    serving,
   };
 }
 

@@ -1,6 +1,7 @@
 /** The shape of a parsed stack configuration: what `parseStackConfig` returns. */
 import type { AwsPartition } from "../../pipeline/aws/regions";
 import type { PipelineSettings, SpotSettings } from "../../pipeline/titanic/settings";
+import type { ServingSettings } from "./serving";
 
 export interface BucketConfig {
   /** Let `destroy` delete a bucket that still holds objects (every version). Dev only. */
@@ -55,4 +56,6 @@ export interface StackConfig {
   readonly bucket: BucketConfig;
   readonly registry: RegistryConfig;
   readonly pipeline: PipelineConfig;
+  /** How the environment's endpoint serves the deployed version (`ml-pipeline:serving`; the serving stack reads it). */
+  readonly serving: ServingSettings;
 }

@@ -5,3 +5,4 @@ export * from "./executionRole";
 export * from "./modelRegistry";
 export * from "./deployer";
 export * from "./lint";
+export * from "./servingRole";

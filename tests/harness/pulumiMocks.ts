@@ -81,7 +81,17 @@ export interface ProgramRun<T> {
  * Run `program` as stack `stack` of project `ml-pipeline` with `config` (fully qualified keys, raw YAML
  * values), wait until every registration has reached the mock monitor, and return what was recorded.
  */
-export async function runUnderMocks<T>(stack: string, config: Record<string, unknown>, program: () => T): Promise<ProgramRun<T>> {
+export async function runUnderMocks<T>(
+  stack: string,
+  config: Record<string, unknown>,
+  program: () => T,
+  options: {
+    /** Pulumi project (default `ml-pipeline`). */
+    readonly project?: string;
+    /** Extra state a resource returns (e.g. a StackReference's `outputs`), merged over the computed state. */
+    readonly state?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
+  } = {},
+): Promise<ProgramRun<T>> {
   const region = typeof config["aws:region"] === "string" ? (config["aws:region"] as string) : "us-east-1";
   const accountId = typeof config["ml-pipeline:accountId"] === "string" ? (config["ml-pipeline:accountId"] as string) : TEST_ACCOUNT;
   const recorded = new Map<string, Omit<RecordedResource, "inputs"> & { inputs?: Record<string, unknown> }>();
@@ -91,16 +101,18 @@ export async function runUnderMocks<T>(stack: string, config: Record<string, unk
     {
       newResource(args) {
         inputsByKey.set(`${args.type}::${args.name}`, args.inputs as Record<string, unknown>);
-        const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs, accountId, region) };
+        const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs, accountId, region), ...(options.state?.(args.type, args.name, args.inputs) ?? {}) };
         return { id: `${args.name}-id`, state };
       },
       call(args) {
         throw new Error(`unmocked invoke ${args.token}: add it to tests/harness/pulumiMocks.ts if the program really needs it`);
       },
     },
-    "ml-pipeline",
+    options.project ?? "ml-pipeline",
     stack,
     false,
+    // The file backend's organization (what StackReference names start with there).
+    "organization",
   );
 
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;

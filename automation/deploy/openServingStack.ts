@@ -1,0 +1,125 @@
+/**
+ * The serving stacks (servingStack.ts): project `ml-pipeline-serving`, stack `<env>`, on the backend of
+ * the training stack, run as an inline Automation API program (infra/serving/). Opened the way
+ * stack.ts opens the training stack, and operated by the same AutomationStack: the same Pulumi CLI
+ * lookup, policy-checked preview before `up`, streamed output, cancellation by the signal, error
+ * translation and lock release.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { LocalWorkspaceOptions, Stack } from "@pulumi/pulumi/automation";
+import { SERVED_PACKAGE_KEYS, SERVING_PROJECT, servingProgram } from "../../infra/serving";
+import type { StackConfig } from "../../stack/config";
+import { stackResourceNames } from "../../stack/naming";
+import { servedPackageProblems, type ServedPackage } from "../../stack/serving";
+import { UsageError } from "../core/errors";
+import { loadStackConfigFile } from "../environment/stackConfigFile";
+import { changeSummary, type ChangeSummary } from "./changes";
+import type { OpenServingStack, ServingOutputs, ServingStackDeployer } from "./servingStack";
+import { automation, AutomationStack, pulumiCommandLookup, translate, type OpenStack, type OperationOptions } from "./stack";
+
+export interface ServingStacksOptions {
+  /** The repository root: `Pulumi.<env>.yaml` (the environment's config, `ml-pipeline:serving` included). */
+  readonly repoRoot: string;
+  /** Opens the training stacks: `up` refuses to serve in an environment whose training stack does not exist. */
+  readonly openTrainingStack: OpenStack;
+  /** Extra environment variables for the Pulumi CLI (the backend and passphrase come from the process's). */
+  readonly envVars?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Opens the serving stack of an environment: `pulumiServingStacks({ repoRoot, openTrainingStack:
+ * pulumiStacks(repoRoot) })(env)` returns a ServingStackDeployer whether or not the stack exists
+ * (`outputs()` is then undefined, `destroy` removes nothing, `up` creates it). A bad
+ * `Pulumi.<env>.yaml` or a missing Pulumi CLI is a UsageError here.
+ */
+export function pulumiServingStacks(options: ServingStacksOptions): OpenServingStack {
+  const pulumiCommand = pulumiCommandLookup();
+  return async (env) => {
+    const config = loadStackConfigFile(options.repoRoot, env);
+    const command = await pulumiCommand();
+    // A workspace folder per opened stack: the served version is set in its stack settings before each
+    // `up`, so two processes deploying at once never read each other's.
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "ml-pipeline-serving-"));
+    process.once("exit", () => fs.rmSync(workDir, { recursive: true, force: true }));
+    const workspace: LocalWorkspaceOptions = {
+      workDir,
+      pulumiCommand: command,
+      envVars: { ...(options.envVars ?? {}) },
+      projectSettings: { name: SERVING_PROJECT, runtime: "nodejs", description: `Serves one ml-pipeline model version per environment (training stack: ml-pipeline/${env})` },
+    };
+    return new PulumiServingStack(env, config, workspace, options.openTrainingStack);
+  };
+}
+
+class PulumiServingStack implements ServingStackDeployer {
+  private readonly label: string;
+
+  constructor(
+    private readonly env: string,
+    private readonly config: StackConfig,
+    private readonly workspace: LocalWorkspaceOptions,
+    private readonly openTrainingStack: OpenStack,
+  ) {
+    this.label = `${SERVING_PROJECT}/${env}`;
+  }
+
+  async up(served: ServedPackage, o: OperationOptions) {
+    const names = stackResourceNames(this.config);
+    const problems = servedPackageProblems(served, { ...this.config, modelPackageGroupName: names.modelPackageGroup, bucketName: names.bucket });
+    if (problems.length > 0) throw new UsageError(`cannot serve this version in "${this.env}" (nothing was changed):\n  - ${problems.join("\n  - ")}`);
+    // The program reads the training stack; without it, say so before creating a serving stack.
+    await this.openTrainingStack(this.env, { create: false });
+
+    const stack = await this.select(true);
+    try {
+      await stack!.setAllConfig(Object.fromEntries(SERVED_PACKAGE_KEYS.map((key) => [`${SERVING_PROJECT}:${key}`, { value: served[key] }])));
+    } catch (error) {
+      throw translate(error, this.label);
+    }
+    const result = await new AutomationStack(stack!, this.label).up(o);
+    return { changes: result.changes, outputs: servingOutputs(result.outputs, this.label) };
+  }
+
+  async destroy(o: OperationOptions): Promise<{ removed: boolean; changes: ChangeSummary }> {
+    const stack = await this.select(false);
+    if (!stack) return { removed: false, changes: changeSummary({}) };
+    const { changes } = await new AutomationStack(stack, this.label).destroy(o);
+    try {
+      await stack.workspace.removeStack(this.env);
+    } catch (error) {
+      throw translate(error, this.label);
+    }
+    return { removed: true, changes };
+  }
+
+  async outputs(): Promise<ServingOutputs | undefined> {
+    const stack = await this.select(false);
+    if (!stack) return undefined;
+    const outputs = await new AutomationStack(stack, this.label).outputs();
+    return outputs.endpointName ? servingOutputs(outputs, this.label) : undefined;
+  }
+
+  /** The serving stack (created when `create`), or undefined when it does not exist. */
+  private async select(create: boolean): Promise<Stack | undefined> {
+    const api = automation();
+    const program = servingProgram({ config: this.config });
+    const args = { projectName: SERVING_PROJECT, stackName: this.env, program: async () => ({ ...program() }) };
+    try {
+      return create ? await api.LocalWorkspace.createOrSelectStack(args, this.workspace) : await api.LocalWorkspace.selectStack(args, this.workspace);
+    } catch (error) {
+      if (!create && error instanceof api.StackNotFoundError) return undefined;
+      throw translate(error, this.label);
+    }
+  }
+}
+
+/** The serving stack's outputs, checked: a stack missing one was not deployed by this program. */
+export function servingOutputs(outputs: Readonly<Record<string, string>>, label: string): ServingOutputs {
+  const { endpointName, endpointArn, servedModelPackageArn, mode, updatePolicy } = outputs;
+  if (!endpointName || !endpointArn || !servedModelPackageArn || (mode !== "serverless" && mode !== "provisioned") || (updatePolicy !== "canary" && updatePolicy !== "all-at-once")) {
+    throw new UsageError(`stack ${label} lacks the serving outputs (endpointName, endpointArn, servedModelPackageArn, mode, updatePolicy): it was not deployed by ml-pipeline's serving program; remove it with \`pulumi stack rm ${label}\` or deploy again`);
+  }
+  return { endpointName, endpointArn, servedModelPackageArn, mode, updatePolicy };
+}
