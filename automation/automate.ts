@@ -10,10 +10,9 @@ import { currentCommit } from "./core/identity";
 import { createTerminal } from "./core/progress";
 import { signalEscalation } from "./core/signals";
 import { nodeSupportNote } from "./aws/nodeSupport";
-import { pulumiStacks } from "./deploy/stack";
-import { environmentFactory, localAuthor } from "./environment";
-import { compileLocalPipeline, destroyLocal, killRunningScripts, localHome, openLocalRegistry, openLocalServing, prepareLocal, prewarmPython } from "./local";
-import { policyPackDirectories } from "../policy/directories";
+import type { EnvironmentFactory } from "./environment";
+import type { OpenServingStack } from "./deploy/servingStack";
+import type { OpenStack } from "./deploy/stack";
 
 const repoRoot = path.resolve(__dirname, "..");
 const terminal = createTerminal(process.stderr);
@@ -40,8 +39,11 @@ const signals = signalEscalation({
   exit: () => process.exit(EXIT.interrupted),
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => signals.handle(signal));
+// The local target, loaded when an environment is first opened (not for --help or usage errors).
+let localTarget: typeof import("./local") | undefined;
+const local = () => (localTarget ??= require("./local") as typeof import("./local"));
 // Whatever ends the process, no training or evaluation script outlives it.
-process.on("exit", () => killRunningScripts());
+process.on("exit", () => localTarget?.killRunningScripts());
 
 // One AWS target (clients, assumed-role session) per account/region/role for the whole command.
 const awsTargets = new Map<string, ClosableAwsTarget>();
@@ -58,23 +60,42 @@ const awsTarget = (options: AwsTargetOptions): ClosableAwsTarget => {
   return target;
 };
 
-const openEnvironment = environmentFactory({
-  repoRoot,
-  aws: { aws: awsTarget, openStack: pulumiStacks(repoRoot), policyPacks: policyPackDirectories(repoRoot), now: Date.now },
-  local: {
-    compile: () => {
-      prewarmPython(repoRoot); // a local run usually follows: its Python imports meanwhile (automation/local/prewarm.ts)
-      return compileLocalPipeline(repoRoot);
+/**
+ * The environments (and with them the pipeline compiler, the stack config and the deploy wrapper) are
+ * wired on the first `openEnvironment`: `--help` and usage errors never load them.
+ */
+let environments: EnvironmentFactory | undefined;
+const openEnvironment: EnvironmentFactory = (name) => (environments ??= wireEnvironments())(name);
+
+function wireEnvironments(): EnvironmentFactory {
+  const { environmentFactory, localAuthor } = require("./environment") as typeof import("./environment");
+  const { pulumiStacks } = require("./deploy/stack") as typeof import("./deploy/stack");
+  const { policyPackDirectories } = require("../policy/directories") as typeof import("../policy/directories");
+  const { compileLocalPipeline, destroyLocal, localHome, openLocalRegistry, openLocalServing, prepareLocal, prewarmPython } = local();
+  return environmentFactory({
+    repoRoot,
+    aws: { aws: awsTarget, openStack: pulumiStacks(repoRoot), openServingStack: servingStacks(pulumiStacks(repoRoot)), policyPacks: policyPackDirectories(repoRoot), now: Date.now },
+    local: {
+      compile: () => {
+        prewarmPython(repoRoot); // a local run usually follows: its Python imports meanwhile (automation/local/prewarm.ts)
+        return compileLocalPipeline(repoRoot);
+      },
+      prepare: (pipeline) => prepareLocal({ repoRoot, log: stderr, pipeline }),
+      openRegistry: () => openLocalRegistry(repoRoot),
+      openExecutions: () => (require("./local/openExecutions") as typeof import("./local/openExecutions")).openLocalExecutions(localHome(repoRoot)),
+      destroy: (log, options) => destroyLocal(localHome(repoRoot), log, options),
+      openServing: () => openLocalServing({ repoRoot, home: localHome(repoRoot), log: stderr, author: localAuthor(process.env) }),
+      now: Date.now,
+      env: process.env,
     },
-    prepare: (pipeline) => prepareLocal({ repoRoot, log: stderr, pipeline }),
-    openRegistry: () => openLocalRegistry(repoRoot),
-    openExecutions: () => (require("./local/openExecutions") as typeof import("./local/openExecutions")).openLocalExecutions(localHome(repoRoot)),
-    destroy: (log, options) => destroyLocal(localHome(repoRoot), log, options),
-    openServing: () => openLocalServing({ repoRoot, home: localHome(repoRoot), log: stderr, author: localAuthor(process.env) }),
-    now: Date.now,
-    env: process.env,
-  },
-});
+  });
+}
+
+/** The environments' serving stacks, loaded on first use: the serving program brings Pulumi's AWS providers. */
+function servingStacks(openTrainingStack: OpenStack): OpenServingStack {
+  let open: OpenServingStack | undefined;
+  return (env) => (open ??= (require("./deploy/openServingStack") as typeof import("./deploy/openServingStack")).pulumiServingStacks({ repoRoot, openTrainingStack }))(env);
+}
 
 main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),

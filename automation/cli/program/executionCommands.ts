@@ -1,10 +1,12 @@
-/** `executions list|describe|logs|prune`: one environment's executions per command, always closed. */
+/** `executions list|describe|logs|prune`: one environment's executions per command, always closed; commands/executions.ts is loaded by the actions (lazy.ts). */
 import type { Command } from "commander";
 import { parseAge } from "../../core/duration";
 import { parseExecutionRef, parseLimit, parseStepName } from "../../core/executions";
 import type { OpenedExecutions } from "../../environment";
-import { describeExecution, executionIdFor, executionTable, logsText, openExecutions, pruneText } from "../commands/executions";
 import type { CommandContext } from "./context";
+import { lazy } from "./lazy";
+
+const commands = lazy(() => require("../commands/executions") as typeof import("../commands/executions"));
 
 interface ExecutionFlags {
   env?: string;
@@ -25,7 +27,7 @@ export function addExecutionCommands(program: Command, ctx: CommandContext): voi
   const { deps } = ctx;
   /** Every flag is checked first (exit 2 before any store or AWS call); then open, print, always close. */
   const withExecutions = async (flags: ExecutionFlags, use: (opened: OpenedExecutions) => Promise<string>) => {
-    const opened = await openExecutions(flags.env, deps.openEnvironment);
+    const opened = await commands().openExecutions(flags.env, deps.openEnvironment);
     try {
       ctx.print(await use(opened));
     } finally {
@@ -40,7 +42,7 @@ export function addExecutionCommands(program: Command, ctx: CommandContext): voi
       const limit = parseLimit(flags.limit);
       return withExecutions(flags, async ({ executions: client, pipeline }) => {
         const found = await client.list(limit);
-        return flags.json ? JSON.stringify(found, null, 2) : executionTable(pipeline, found);
+        return flags.json ? JSON.stringify(found, null, 2) : commands().executionTable(pipeline, found);
       });
     });
 
@@ -49,6 +51,7 @@ export function addExecutionCommands(program: Command, ctx: CommandContext): voi
     .action((flags: ExecutionFlags) => {
       const ref = parseExecutionRef(flags.execution);
       return withExecutions(flags, async ({ executions: client, pipeline }) => {
+        const { describeExecution, executionIdFor } = commands();
         const detail = await client.describe(executionIdFor(ref, pipeline));
         return flags.json ? JSON.stringify(detail, null, 2) : describeExecution(detail);
       });
@@ -61,6 +64,7 @@ export function addExecutionCommands(program: Command, ctx: CommandContext): voi
       const ref = parseExecutionRef(flags.execution);
       const step = parseStepName(flags.step);
       return withExecutions(flags, async ({ executions: client, pipeline }) => {
+        const { executionIdFor, logsText } = commands();
         const logs = await client.logs(executionIdFor(ref, pipeline), step);
         return flags.json ? JSON.stringify(logs, null, 2) : logsText(logs);
       });
@@ -73,7 +77,7 @@ export function addExecutionCommands(program: Command, ctx: CommandContext): voi
       const olderThanMs = parseAge(flags.olderThan);
       return withExecutions(flags, async ({ executions: client }) => {
         const result = await client.prune(olderThanMs, { dryRun: !!flags.dryRun, now: deps.now() });
-        return flags.json ? JSON.stringify(result, null, 2) : pruneText(result);
+        return flags.json ? JSON.stringify(result, null, 2) : commands().pruneText(result);
       });
     });
 }

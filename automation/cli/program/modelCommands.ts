@@ -1,20 +1,11 @@
-/** `models list|describe|approve|reject|promote|history`: one registry per command, always closed. */
+/** `models list|describe|approve|reject|promote|history`: one registry per command, always closed; commands/models.ts is loaded by the actions (lazy.ts). */
 import type { Command } from "commander";
 import { parseStage } from "../../core/lifecycle";
-import {
-  compareVersions,
-  comparisonText,
-  describePromotion,
-  describeVersion,
-  historyTable,
-  openRegistry,
-  parseComparedVersions,
-  parseVersion,
-  versionList,
-  versionTable,
-  type OpenedModels,
-} from "../commands/models";
+import type { OpenedModels } from "../commands/models";
 import type { CommandContext } from "./context";
+import { lazy } from "./lazy";
+
+const commands = lazy(() => require("../commands/models") as typeof import("../commands/models"));
 
 interface ModelFlags {
   env?: string;
@@ -38,7 +29,7 @@ export function addModelCommands(program: Command, ctx: CommandContext): void {
   const { deps } = ctx;
   /** Open the selected registry for one command, print what it returns, always close it. */
   const withRegistry = async (flags: ModelFlags, use: (opened: OpenedModels) => Promise<string>) => {
-    const opened = await openRegistry(flags, deps);
+    const opened = await commands().openRegistry(flags, deps);
     try {
       ctx.print(await use(opened));
     } finally {
@@ -51,6 +42,7 @@ export function addModelCommands(program: Command, ctx: CommandContext): void {
     models.command("list").description("versions newest first: stage, status, accuracy, AUC, F1, test rows, training data, parameters that differ from the defaults, re-runs"),
   ).action((flags: ModelFlags) =>
     withRegistry(flags, async ({ registry, group, defaults, served }) => {
+      const { versionList, versionTable } = commands();
       const versions = await registry.list();
       const known = await defaults(versions);
       const serving = await served();
@@ -65,6 +57,7 @@ export function addModelCommands(program: Command, ctx: CommandContext): void {
       .argument("<b>", "another model version")
       .description("two versions side by side: metrics (b - a), test rows, data and code, the parameters that differ"),
   ).action((a: string, b: string, flags: ModelFlags) => {
+    const { compareVersions, comparisonText, parseComparedVersions } = commands();
     const [first, second] = parseComparedVersions(a, b);
     return withRegistry(flags, async ({ registry, group, defaults }) => {
       const [x, y] = [await registry.describe(first), await registry.describe(second)];
@@ -76,6 +69,7 @@ export function addModelCommands(program: Command, ctx: CommandContext): void {
   registryOptions(models.command("describe").description("everything recorded about one version"))
     .option("--version <n>", "model version (default: latest)")
     .action((flags: ModelFlags) => {
+      const { describeVersion, parseVersion } = commands();
       const version = parseVersion(flags.version);
       return withRegistry(flags, async ({ registry, served }) => {
         const detail = await registry.describe(version);
@@ -92,7 +86,7 @@ export function addModelCommands(program: Command, ctx: CommandContext): void {
       .option("--version <n>", "model version (default: latest)")
       .option("--reason <text>", "why (recorded with the version)")
       .action((flags: ModelFlags) => {
-        const version = parseVersion(flags.version);
+        const version = commands().parseVersion(flags.version);
         return withRegistry(flags, async ({ registry, group }) => {
           const change = await registry.setApproval(version, status, flags.reason);
           if (flags.json) return JSON.stringify(change, null, 2);
@@ -108,6 +102,7 @@ export function addModelCommands(program: Command, ctx: CommandContext): void {
     .requiredOption("--stage <stage>", "Staging, Production or Archived")
     .option("--reason <text>", "why (recorded in the history)")
     .action((flags: ModelFlags & { stage: string }) => {
+      const { describePromotion, parseVersion } = commands();
       const version = parseVersion(flags.version)!;
       const stage = parseStage(flags.stage);
       return withRegistry(flags, async ({ registry, group, author }) => {
@@ -119,7 +114,7 @@ export function addModelCommands(program: Command, ctx: CommandContext): void {
   registryOptions(models.command("history").description("every stage change, oldest first: who, when, why")).action((flags: ModelFlags) =>
     withRegistry(flags, async ({ registry, group }) => {
       const changes = await registry.history();
-      return flags.json ? JSON.stringify(changes, null, 2) : historyTable(group, changes);
+      return flags.json ? JSON.stringify(changes, null, 2) : commands().historyTable(group, changes);
     }),
   );
 }

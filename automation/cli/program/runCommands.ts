@@ -1,15 +1,17 @@
-/** `up` (the default command) and `run`: flags, then the run orchestration in commands/up.ts. */
+/** `up` (the default command) and `run`: flags, then the run orchestration in commands/up.ts, loaded by the actions (lazy.ts). */
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors";
 import { parseDuration } from "../../core/duration";
 import { parseParamFlags } from "../../core/parameters";
 import type { RunSummary } from "../../core/report";
 import { appendGitHubStepSummary, checkSummaryPath, exitCodeFor, humanSummary, writeSummaryFile } from "../../core/summaryOutput";
-import { callerDirectory } from "../../data/source";
-import { LOCAL_ENV, resolveEnvironments } from "../../environment";
-import { runByPipelineName } from "../commands/runByName";
-import { up } from "../commands/up";
+import { LOCAL_ENV, resolveEnvironments } from "../../environment/resolve";
 import { collect, type CommandContext } from "./context";
+import { lazy } from "./lazy";
+
+const upCommand = lazy(() => require("../commands/up") as typeof import("../commands/up"));
+const runByName = lazy(() => require("../commands/runByName") as typeof import("../commands/runByName"));
+const dataSource = lazy(() => require("../../data/source") as typeof import("../../data/source"));
 
 interface RunFlags {
   env?: string;
@@ -47,7 +49,7 @@ export function addRunCommands(program: Command, ctx: CommandContext): void {
   };
 
   /** Where the summary goes, checked before anything changes (a run must not fail at its very end). */
-  const summaryPath = (flags: RunFlags): string | undefined => (flags.summary !== undefined ? checkSummaryPath(flags.summary, callerDirectory(deps.env)) : undefined);
+  const summaryPath = (flags: RunFlags): string | undefined => (flags.summary !== undefined ? checkSummaryPath(flags.summary, dataSource().callerDirectory(deps.env)) : undefined);
 
   const runEnvironments = async (flags: RunFlags, deploy: boolean): Promise<void> => {
     const summaryFile = summaryPath(flags);
@@ -57,7 +59,7 @@ export function addRunCommands(program: Command, ctx: CommandContext): void {
     const environments = resolveEnvironments(flags.env ?? LOCAL_ENV, deps.openEnvironment);
     let summary: RunSummary;
     try {
-      summary = await up(
+      summary = await upCommand().up(
         environments,
         { params, ...(timeoutMs !== undefined ? { timeoutMs } : {}), skipRun: !!flags.skipRun, preview: !!flags.preview, deploy, rerun: !!flags.rerun },
         {
@@ -95,7 +97,7 @@ export function addRunCommands(program: Command, ctx: CommandContext): void {
       if (flags.pipeline) {
         if (flags.env) throw new UsageError("give either --env or --pipeline, not both");
         const summaryFile = summaryPath(flags);
-        report(await runByPipelineName(flags, deps), summaryFile);
+        report(await runByName().runByPipelineName(flags, deps), summaryFile);
         return;
       }
       if (flags.region) throw new UsageError("--region goes with --pipeline; an environment's region comes from its Pulumi.<env>.yaml");
