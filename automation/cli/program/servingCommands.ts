@@ -1,11 +1,15 @@
 /** `deploy`, `undeploy`, `predict`, `serve`: flags, then the commands in commands/serving.ts. */
 import type { Command } from "commander";
 import { EXIT, UsageError } from "../../core/errors";
-import { appendGitHubStepSummary, checkSummaryPath, writeSummaryFile } from "../../core/summaryOutput";
-import { callerDirectory } from "../../data/source";
-import { parseVersion } from "../commands/models";
-import { deploySummary, deployText, deployVersion, parsePort, predictInput, predictionJson, predictionLines, withServing, writeOutput } from "../commands/serving";
 import type { CommandContext } from "./context";
+
+// The commands' modules are loaded by the action that runs them: defining the program loads none of them.
+const load = () => ({
+  ...(require("../commands/serving") as typeof import("../commands/serving")),
+  ...(require("../../core/summaryOutput") as typeof import("../../core/summaryOutput")),
+  callerDirectory: (require("../../data/source") as typeof import("../../data/source")).callerDirectory,
+  parseVersion: (require("../commands/models") as typeof import("../commands/models")).parseVersion,
+});
 
 interface ServingFlags {
   env: string;
@@ -43,6 +47,7 @@ export function addServingCommands(program: Command, ctx: CommandContext): void 
     .option("--summary <file>", "write the JSON summary (with its serving object) to this file")
     .option("--json", "print the JSON summary instead of text")
     .action(async (flags: ServingFlags) => {
+      const { appendGitHubStepSummary, callerDirectory, checkSummaryPath, deploySummary, deployText, deployVersion, parseVersion, withServing, writeSummaryFile } = load();
       const version = parseVersion(flags.version);
       const summaryFile = flags.summary !== undefined ? checkSummaryPath(flags.summary, callerDirectory(deps.env)) : undefined;
       const request = { ...(version !== undefined ? { version } : {}), ...(flags.stage !== undefined ? { stage: flags.stage } : {}) };
@@ -67,6 +72,7 @@ export function addServingCommands(program: Command, ctx: CommandContext): void 
     .option("--yes", "confirm undeploying production")
     .action(async (flags: ServingFlags) => {
       if (flags.env === "prod" && !flags.yes) throw new UsageError('undeploying "prod" stops serving its endpoint: add --yes if you really mean it');
+      const { withServing } = load();
       await withServing(flags.env, "undeploy", commandDeps, async (serving, environment) => {
         try {
           const result = await serving.undeploy({ onOutput: (line) => deps.stderr(`[${environment.name}] ${line}`), signal: deps.deploySignal, onChanging: () => undefined });
@@ -88,6 +94,7 @@ export function addServingCommands(program: Command, ctx: CommandContext): void 
     .option("--out <file>", "also write the JSON predictions to this file")
     .option("--json", "print {\"predictions\": [...]} instead of text")
     .action(async (flags: ServingFlags) => {
+      const { callerDirectory, checkSummaryPath, parseVersion, predictInput, predictionJson, predictionLines, withServing, writeOutput } = load();
       const version = parseVersion(flags.version);
       const cwd = callerDirectory(deps.env);
       const request = predictInput(flags, cwd);
@@ -111,6 +118,7 @@ export function addServingCommands(program: Command, ctx: CommandContext): void 
     .option("--port <port>", `TCP port on 127.0.0.1 (default ${DEFAULT_SERVE_PORT})`)
     .option("--version <n>", "serve this Approved version instead of the deployed one")
     .action(async (flags: ServingFlags) => {
+      const { parsePort, parseVersion, withServing } = load();
       const port = parsePort(flags.port, DEFAULT_SERVE_PORT);
       const version = parseVersion(flags.version);
       await withServing(flags.env, "serve", commandDeps, async (serving) => {

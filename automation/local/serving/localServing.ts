@@ -105,12 +105,14 @@ export function localServing(options: LocalServingOptions): EnvironmentServing {
         const server = records.liveServers().find((s) => s.version === version);
         if (server) {
           try {
+            options.log(`predicting with version ${version} through the server at ${server.url} (pid ${server.pid})`);
             return await predictThroughServer(server.url, request, predictOptions.signal);
           } catch (error) {
             if (error instanceof UsageError || predictOptions.signal.aborted) throw error;
             options.log(`the server at ${server.url} did not answer (${(error as Error).message}): predicting in-process instead`);
           }
         }
+        options.log(`predicting with version ${version} in-process (no running server answers with it)`);
         return library().predictOnce(await python(), modelSourceOf(detail), request, options.log);
       });
     },
