@@ -1,20 +1,21 @@
 /**
- * A Training step in script mode, as the SageMaker XGBoost container runs it: the code archive from
- * `sagemaker_submit_directory` unpacked into /opt/ml/code, channels copied to /opt/ml/input/data/<channel>,
- * the config files and SM_* variables of the training toolkit, `sagemaker_program` run with the venv's
- * python, and /opt/ml/model packed as `<S3OutputPath>/<job>/output/model.tar.gz`.
+ * A Training step in script mode, as the SageMaker XGBoost container runs it: per host (trainingHost.ts)
+ * the code archive from `sagemaker_submit_directory` unpacked into /opt/ml/code, channels copied to
+ * /opt/ml/input/data/<channel>, the config files and SM_* variables of the training toolkit;
+ * `sagemaker_program` run with the venv's python (InstanceCount N: N workers, trainingWorkers.ts), and
+ * the master's /opt/ml/model packed as `<S3OutputPath>/<job>/output/model.tar.gz`.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { c as createTar, x as extractTar } from "tar";
+import { c as createTar } from "tar";
 import { deterministicTarGz } from "../../../pipeline/code/codeBundle";
-import { decodeHyperparameters, frameworkString, hostPath, hyperparameterEnvironment, pyDict, pyStrList, pyStrValue, pythonJsonDumps, scriptArguments, type PyValue } from "../container";
+import { decodeHyperparameters, frameworkString, hostPath } from "../container";
 import { arrayField, describeJson, FieldError, isJsonObject, objectField, objectsOf, optionalObject, stringField, stringMap, type Json, type JsonObject } from "../expressions";
 import { parseS3Uri, s3Uri } from "../store";
-import { cpuCount, downloadPrefix, filesUnder, maxRuntimeSeconds, noteIgnored, runStepScript, scriptEnvironment, writeJsonFile } from "./common";
+import { filesUnder, maxRuntimeSeconds, noteIgnored, runStepScript } from "./common";
+import { instanceCount, prepareHost, type HostWorker } from "./trainingHost";
+import { clusterVariables, freePort, runWorkers, trainingHosts } from "./trainingWorkers";
 import { StepFailure, type StepInvocation, type StepOutcome } from "./types";
-
-const HOST = "algo-1";
 
 /** Settings this step uses that the local target cannot honour (checked on literal values before a run, and again once evaluated). */
 export function trainingProblems(args: JsonObject): string[] {
@@ -47,7 +48,7 @@ export async function runTraining(invocation: StepInvocation): Promise<StepOutco
   const problems = trainingProblems(args);
   if (problems.length > 0) throw new StepFailure(`the local target cannot run: ${problems.join("; ")}`);
   noteIgnored(invocation, [
-    ["ResourceConfig", args.ResourceConfig, "the script runs once on this machine"],
+    ["ResourceConfig", args.ResourceConfig, "its InstanceType and VolumeSizeInGB have no local meaning (its InstanceCount is honoured: that many worker processes)"],
     ["EnableManagedSpotTraining", args.EnableManagedSpotTraining, "no spot capacity locally"],
     ["CheckpointConfig", args.CheckpointConfig, "checkpoints are not synced locally"],
     ["VpcConfig", args.VpcConfig, "no VPC locally"],
@@ -62,94 +63,30 @@ export async function runTraining(invocation: StepInvocation): Promise<StepOutco
   const program = frameworkString(framework, "sagemaker_program")!;
   const submitDirectory = frameworkString(framework, "sagemaker_submit_directory")!;
   const outputPath = stringField(objectField(args, "OutputDataConfig", "Arguments"), "S3OutputPath", "Arguments.OutputDataConfig");
-  const root = (p: string) => hostPath(invocation.folder, p);
-
-  // /opt/ml/code: the code archive.
-  const codeDir = root("/opt/ml/code");
-  fs.mkdirSync(codeDir, { recursive: true });
   if (!submitDirectory.startsWith("s3://")) throw new StepFailure(`sagemaker_submit_directory ${submitDirectory} is not an s3:// URI (the local target does not run network-isolated code channels)`);
   const archive = parseS3Uri(submitDirectory);
   if (!invocation.objects.exists(archive)) throw new StepFailure(`sagemaker_submit_directory: no object at ${submitDirectory}`);
-  await extractTar({ file: invocation.objects.file(archive), cwd: codeDir, strict: true });
-  if (fs.existsSync(path.join(codeDir, "requirements.txt"))) invocation.log.note("requirements.txt in the code archive is not installed locally: the venv has training/requirements.txt");
-  const programFile = path.join(codeDir, ...program.split("/"));
-  if (!fs.existsSync(programFile)) throw new StepFailure(`sagemaker_program ${program} is not in ${submitDirectory}`);
+  if (!program.endsWith(".py") && !program.endsWith(".sh")) throw new StepFailure(`sagemaker_program ${program}: the local target runs .py and .sh entry points`);
 
-  // /opt/ml/input/data/<channel>
-  const channels = objectsOf(arrayField(args, "InputDataConfig", "Arguments", true), "Arguments.InputDataConfig");
-  const channelDirs: Record<string, string> = {};
-  const inputDataConfig: Record<string, JsonObject> = {};
-  for (const [i, channel] of channels.entries()) {
-    const where = `Arguments.InputDataConfig[${i}]`;
-    const name = stringField(channel, "ChannelName", where);
-    const source = objectField(objectField(channel, "DataSource", where), "S3DataSource", `${where}.DataSource`);
-    const uri = stringField(source, "S3Uri", `${where}.DataSource.S3DataSource`);
-    const dir = root(`/opt/ml/input/data/${name}`);
-    await downloadPrefix(invocation, uri, dir, `channel ${name}`);
-    channelDirs[name] = dir;
-    inputDataConfig[name] = {
-      TrainingInputMode: typeof channel.InputMode === "string" ? channel.InputMode : "File",
-      S3DistributionType: typeof source.S3DataDistributionType === "string" ? source.S3DataDistributionType : "FullyReplicated",
-      RecordWrapperType: typeof channel.RecordWrapperType === "string" ? channel.RecordWrapperType : "None",
-      ...(typeof channel.ContentType === "string" ? { ContentType: channel.ContentType } : {}),
-    };
+  // One host: the step folder is its /opt/ml root (as always). N hosts: hosts/algo-<i>/ each, one worker each.
+  const hosts = trainingHosts(instanceCount(args));
+  const clusterEnvironment = hosts.length > 1 ? clusterVariables(hosts, await freePort()) : {};
+  if (hosts.length > 1) invocation.log.note(`InstanceCount ${hosts.length}: ${hosts.length} worker processes on 127.0.0.1 (${hosts.join(", ")}), the master ${hosts[0]} runs XGBoost's tracker on port ${clusterEnvironment.ML_PIPELINE_TRACKER_PORT}`);
+  const workers: HostWorker[] = [];
+  for (const [index, host] of hosts.entries()) {
+    const hostRoot = hosts.length > 1 ? path.join(invocation.folder, "hosts", host) : invocation.folder;
+    workers.push(await prepareHost(invocation, args, { host, hosts, index, hostRoot, program, submitDirectory, archive, rawHyperparameters, framework, user, clusterEnvironment }));
   }
+  const label = `training script ${program}`;
+  const master = hostPath(workers[0]!.root, "/opt/ml");
+  const result =
+    workers.length === 1
+      ? await runStepScript(invocation, { program: workers[0]!.program, args: workers[0]!.args, cwd: workers[0]!.cwd, env: workers[0]!.env, label }, maxRuntimeSeconds(args), path.join(master, "output", "failure"))
+      : await runWorkers(invocation, workers, label, maxRuntimeSeconds(args));
 
-  // /opt/ml/input/config, /opt/ml/model, /opt/ml/output
-  const resourceConfig = { current_host: HOST, hosts: [HOST], network_interface_name: "eth0" };
-  writeJsonFile(root("/opt/ml/input/config/hyperparameters.json"), rawHyperparameters);
-  writeJsonFile(root("/opt/ml/input/config/inputdataconfig.json"), inputDataConfig);
-  writeJsonFile(root("/opt/ml/input/config/resourceconfig.json"), resourceConfig);
-  const modelDir = root("/opt/ml/model");
-  const outputDir = root("/opt/ml/output");
-  const outputDataDir = root("/opt/ml/output/data");
-  for (const dir of [modelDir, outputDataDir, root("/opt/ml/output/intermediate")]) fs.mkdirSync(dir, { recursive: true });
-
-  const argv = scriptArguments(user);
-  const channelNames = Object.keys(channelDirs).sort();
-  const smEnvironment: Record<string, string> = {
-    ...hyperparameterEnvironment(user),
-    SM_MODEL_DIR: modelDir,
-    SM_CHANNELS: pythonJsonDumps(pyStrList(channelNames)),
-    ...Object.fromEntries(channelNames.map((c) => [`SM_CHANNEL_${c.toUpperCase()}`, channelDirs[c]!])),
-    SM_OUTPUT_DIR: outputDir,
-    SM_OUTPUT_DATA_DIR: outputDataDir,
-    SM_OUTPUT_INTERMEDIATE_DIR: root("/opt/ml/output/intermediate"),
-    SM_INPUT_DIR: root("/opt/ml/input"),
-    SM_INPUT_CONFIG_DIR: root("/opt/ml/input/config"),
-    SM_INPUT_DATA_CONFIG: JSON.stringify(inputDataConfig),
-    SM_RESOURCE_CONFIG: JSON.stringify(resourceConfig),
-    SM_HOSTS: JSON.stringify([HOST]),
-    SM_CURRENT_HOST: HOST,
-    SM_NETWORK_INTERFACE_NAME: "eth0",
-    SM_NUM_CPUS: String(cpuCount()),
-    SM_NUM_GPUS: "0",
-    SM_MODULE_NAME: program.replace(/\.py$/, "").replace(/\//g, "."),
-    SM_USER_ENTRY_POINT: program,
-    SM_MODULE_DIR: submitDirectory,
-    SM_LOG_LEVEL: frameworkString(framework, "sagemaker_container_log_level") ?? "20",
-    SM_USER_ARGS: pythonJsonDumps(pyStrList(argv)),
-    SM_TRAINING_ENV: trainingEnv(invocation.jobName, user, channelDirs, modelDir, outputDataDir, program, submitDirectory),
-    TRAINING_JOB_NAME: invocation.jobName,
-    TRAINING_JOB_ARN: `local:training-job/${invocation.jobName}`,
-    PYTHONPATH: codeDir,
-  };
-  const environment = scriptEnvironment({ ...stringMap(args, "Environment", "Arguments"), ...smEnvironment });
-
-  let command: string;
-  let commandArgs: string[];
-  if (program.endsWith(".py")) [command, commandArgs] = [invocation.python, [programFile, ...argv]];
-  else if (program.endsWith(".sh")) [command, commandArgs] = ["/bin/sh", [programFile, ...argv]];
-  else throw new StepFailure(`sagemaker_program ${program}: the local target runs .py and .sh entry points`);
-
-  const result = await runStepScript(
-    invocation,
-    { program: command, args: commandArgs, cwd: codeDir, env: environment, label: `training script ${program}` },
-    maxRuntimeSeconds(args),
-    path.join(outputDir, "failure"),
-  );
-
-  // The model (and any output data) go to <S3OutputPath>/<job>/output/, as SageMaker uploads them.
+  // The master's model (and output data) go to <S3OutputPath>/<job>/output/, as SageMaker uploads them.
+  const modelDir = path.join(master, "model");
+  const outputDataDir = path.join(master, "output", "data");
   const outputPrefix = `${outputPath.replace(/\/+$/, "")}/${invocation.jobName}/output`;
   const modelUri = `${outputPrefix}/model.tar.gz`;
   await packFolder(invocation, modelDir, modelUri);
@@ -210,31 +147,4 @@ function finalMetrics(args: JsonObject, output: string): Json[] {
     if (value !== undefined) metrics.push({ MetricName: name, Value: value, Timestamp: new Date().toISOString() });
   }
   return metrics;
-}
-
-function trainingEnv(
-  jobName: string,
-  user: Readonly<Record<string, PyValue>>,
-  channels: Readonly<Record<string, string>>,
-  modelDir: string,
-  outputDataDir: string,
-  program: string,
-  submitDirectory: string,
-): string {
-  return pythonJsonDumps(
-    pyDict({
-      job_name: pyStrValue(jobName),
-      hyperparameters: pyDict(user),
-      channel_input_dirs: pyDict(Object.fromEntries(Object.entries(channels).map(([k, v]) => [k, pyStrValue(v)]))),
-      model_dir: pyStrValue(modelDir),
-      output_data_dir: pyStrValue(outputDataDir),
-      current_host: pyStrValue(HOST),
-      hosts: pyStrList([HOST]),
-      module_name: pyStrValue(program.replace(/\.py$/, "")),
-      user_entry_point: pyStrValue(program),
-      module_dir: pyStrValue(submitDirectory),
-      num_cpus: { kind: "int", text: String(cpuCount()) },
-      num_gpus: { kind: "int", text: "0" },
-    }),
-  );
 }
