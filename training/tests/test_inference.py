@@ -15,6 +15,7 @@ from conftest import FIXTURE_CSV, TRAINING, Job
 from titanic.model_dir import ModelBundle
 from titanic.records import read_csv_file
 from titanic.schema import load_schema, schema_column_names
+from titanic.serving import as_frame
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +136,7 @@ def test_unseen_categories_use_the_unknown_bucket(served: ModelBundle) -> None:
     enc = served.encoder
     rec = {"Pclass": 2, "Sex": "unknown", "Name": "Doe, Prof. Jane", "Embarked": "X", "Cabin": "Z9",
            "Age": 30, "SibSp": 0, "Parch": 0, "Fare": 13.0}
-    frame = inference.input_fn(json.dumps({"instances": [rec]}), "application/json")
+    frame = as_frame(inference.input_fn(json.dumps({"instances": [rec]}), "application/json"))
     row = dict(zip(enc.model_features, enc.transform(frame)[0]))
     assert row["Sex=__unknown__"] == 1 and row["Sex=female"] == 0 and row["Sex=male"] == 0
     assert row["Embarked=__unknown__"] == 1
@@ -154,7 +155,7 @@ def test_missing_values_are_accepted(served: ModelBundle) -> None:
     assert [0 <= p["probability"] <= 1 for p in preds] == [True] * 3
     csv_preds = probabilities(run(served, "Pclass,Sex,Age,Fare\n3,male,,\n", "text/csv"))
     assert csv_preds[0] == pytest.approx(preds[0]["probability"])
-    frame = inference.input_fn("Pclass,Sex,Age\n3,male,\n", "text/csv")
+    frame = as_frame(inference.input_fn("Pclass,Sex,Age\n3,male,\n", "text/csv"))
     # a missing Age is imputed: the median Age of the training passengers with the (fallback) title Mr
     age = served.encoder.transform(frame)[0][served.encoder.model_features.index("Age")]
     assert age == pytest.approx(served.encoder.imputer.fills["Age"]["Mr"])

@@ -51,7 +51,7 @@ def test_shipped_file_set() -> None:
         "titanic/cluster.py", "titanic/encoder.py", "titanic/errors.py", "titanic/evaluation.py", "titanic/features.py",
         "titanic/imputation.py", "titanic/metrics.py",
         "titanic/model.py", "titanic/model_dir.py", "titanic/options.py", "titanic/payloads.py",
-        "titanic/rabit.py", "titanic/records.py", "titanic/schema.py", "titanic/serving.py", "titanic/shards.py",
+        "titanic/rabit.py", "titanic/records.py", "titanic/request_rows.py", "titanic/schema.py", "titanic/serving.py", "titanic/shards.py",
         "titanic/training.py",
         "train_model.py"]
 

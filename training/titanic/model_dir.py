@@ -21,7 +21,7 @@ import pandas as pd
 
 from .encoder import FeatureEncoder
 from .errors import DataError
-from .model import predict_proba
+from .model import predict_proba, to_probability
 from .options import BOOSTER_KEYS, OBJECTIVES, Options
 from .schema import Schema
 
@@ -221,6 +221,14 @@ class ModelBundle:
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
         return predict_proba(self.booster, self.encoder, frame, self.transform, xgb=self._xgb)
+
+    def predict_matrix(self, matrix: np.ndarray) -> np.ndarray:
+        """Probabilities of an encoded feature matrix: what predict_proba computes after encoder.transform
+        (the same trees on the same float32 values), without building a DMatrix (half the time of a
+        1-row request; test_request_rows checks the two agree)."""
+        if matrix.shape[1] != len(self.encoder.model_features):
+            raise DataError("feature matrix has %d columns; the model has %d" % (matrix.shape[1], len(self.encoder.model_features)))
+        return to_probability(self.booster.inplace_predict(matrix, missing=np.nan), self.transform)
 
     def predict(self, frame: pd.DataFrame) -> Tuple[np.ndarray, np.ndarray]:
         proba = self.predict_proba(frame)

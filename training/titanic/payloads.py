@@ -2,7 +2,7 @@
 import csv
 import io
 import json
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import pandas as pd
 
@@ -22,8 +22,8 @@ def _to_text(value: object) -> str:
     raise DataError("request body must be text, got %s" % type(value).__name__)
 
 
-def parse_csv_text(text: object, schema: Schema) -> pd.DataFrame:
-    """Parse a text/csv request (with or without header) into a typed frame."""
+def csv_columns(text: object, schema: Schema) -> Tuple[Dict[str, List[str]], int]:
+    """A text/csv request (with or without header) as {column: raw values} and its number of rows."""
     body = _to_text(text)
     names = schema_column_names(schema)
     known = set(names) | {schema_target(schema)}
@@ -49,9 +49,19 @@ def parse_csv_text(text: object, schema: Schema) -> pd.DataFrame:
                 raise DataError("CSV row %d has %d fields; a CSV without header needs %d, in this order: %s"
                                 % (i + 1, len(r), len(names), ",".join(names)))
             raise DataError("CSV row %d has %d fields but the header has %d" % (i + 1, len(r), len(header)))
-    raw = pd.DataFrame(rows, columns=header, dtype=object)
+    return {h: [r[j] for r in rows] for j, h in enumerate(header)}, len(rows)
+
+
+def typed_frame(columns: Dict[str, List[str]], schema: Schema) -> pd.DataFrame:
+    """Raw request columns checked and typed against the schema (coerce_frame: the errors name the field)."""
+    raw = pd.DataFrame(columns, columns=list(columns), dtype=object)
     frame, _ = coerce_frame(raw, schema, source="request", strict_columns=True, enforce_required=True)
     return frame
+
+
+def parse_csv_text(text: object, schema: Schema) -> pd.DataFrame:
+    """Parse a text/csv request (with or without header) into a typed frame."""
+    return typed_frame(csv_columns(text, schema)[0], schema)
 
 
 def _json_value_to_text(name: str, value: object, row: int) -> str:
@@ -72,8 +82,8 @@ def _json_value_to_text(name: str, value: object, row: int) -> str:
                     % (name, row + 1, type(value).__name__))
 
 
-def parse_records(records: object, schema: Schema) -> pd.DataFrame:
-    """Parse a list of JSON objects (raw Kaggle schema) into a typed frame."""
+def record_columns(records: object, schema: Schema) -> Tuple[Dict[str, List[str]], int]:
+    """A list of JSON objects (raw Kaggle schema) as {column: raw values} and its number of records."""
     if not isinstance(records, list):
         raise DataError("'instances' must be a list of records")
     if not records:
@@ -93,12 +103,16 @@ def parse_records(records: object, schema: Schema) -> pd.DataFrame:
     columns = [c for c in columns if c in present]
     data: Dict[str, List[str]] = {
         c: [_json_value_to_text(c, rec.get(c), i) for i, rec in enumerate(records)] for c in columns}
-    raw = pd.DataFrame(data, columns=columns, dtype=object)
-    frame, _ = coerce_frame(raw, schema, source="request", strict_columns=True, enforce_required=True)
-    return frame
+    return data, len(records)
 
 
-def parse_json_text(text: object, schema: Schema) -> pd.DataFrame:
+def parse_records(records: object, schema: Schema) -> pd.DataFrame:
+    """Parse a list of JSON objects (raw Kaggle schema) into a typed frame."""
+    return typed_frame(record_columns(records, schema)[0], schema)
+
+
+def json_records(text: object) -> object:
+    """The records of an application/json request: {"instances": [...]} or a bare list."""
     decoded = _to_text(text)
     body: Any
     try:
@@ -109,4 +123,8 @@ def parse_json_text(text: object, schema: Schema) -> pd.DataFrame:
         if "instances" not in body:
             raise DataError("JSON request must be {\"instances\": [...]}; missing key 'instances'")
         body = body["instances"]
-    return parse_records(body, schema)
+    return body
+
+
+def parse_json_text(text: object, schema: Schema) -> pd.DataFrame:
+    return parse_records(json_records(text), schema)
