@@ -4,7 +4,7 @@
  * rest of the tree imports.
  *
  * Store layout (`<repo>/.ml-pipeline/`, or `$ML_PIPELINE_HOME`):
- *   store.db                      SQLite (WAL): object checksums, executions and steps, the model registry
+ *   store.db                      SQLite (WAL): object checksums, executions and steps, the model registry, what is served
  *   objects/<bucket>/<key>        the S3-like object folder (`s3://local/data/x.csv` = objects/local/data/x.csv)
  *   executions/<id>/logs/<step>.log   one log per step
  *   executions/<id>/steps/<step>/     the step's working folder (its container /opt/ml); removed after a success
@@ -13,7 +13,8 @@
  *
  * Inside: expressions/ (the definition's values and expression language), container/ (the emulated
  * SageMaker container), python/ (the interpreter and script processes), store/ (the SQLite store),
- * steps/ (one runner per step type), interpreter/ (runs the steps in dependency order), and here the
+ * steps/ (one runner per step type), interpreter/ (runs the steps in dependency order), serving/ (deploy,
+ * predict and serve on this machine, docs/architecture.md §8), and here the
  * target itself: preflight, the local pipeline, prepare and run.
  */
 export type { LocalTarget } from "./localTarget";
