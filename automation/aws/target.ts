@@ -23,6 +23,7 @@ import { s3Api, type S3Api } from "./s3Api";
 import { S3ObjectStore } from "./s3ObjectStore";
 import { latestStagedData, type StagedData } from "./stagedData";
 import { sageMakerApi, type SageMakerApi } from "./sagemakerApi";
+import { servingApis, type ServingApis } from "./serving/servingApis";
 
 /** AWS access for one environment (or for `--pipeline`/`--group` with no stack). */
 export interface AwsTarget {
@@ -43,6 +44,8 @@ export interface AwsTarget {
   callerArn(): Promise<string>;
   /** Deletes every version in a group (before destroying a disposable environment). */
   deleteModelVersions(groupName: string): Promise<number>;
+  /** The calls serving makes (model packages, endpoints, sample payloads, InvokeEndpoint), over this target's clients. */
+  servingApis(): Promise<ServingApis>;
 }
 
 export interface AwsTargetOptions {
@@ -192,6 +195,10 @@ export function createAwsTarget(settings: AwsTargetSettings = {}): ClosableAwsTa
 
     async deleteModelVersions(group: string) {
       return (await registryOf(group)).deleteAllVersions();
+    },
+
+    async servingApis() {
+      return servingApis((await apis()).clients, owner);
     },
 
     close(): void {

@@ -10,12 +10,15 @@ import { stackResourceNames } from "../../stack/naming";
 import { pipelineParameterDeclarations, stackPipeline } from "../../stack/stackPipeline";
 import type { AwsTarget, AwsTargetFactory, AwsTargetOptions } from "../aws/target";
 import { OperationError, UsageError } from "../core/errors";
+import type { OpenServingStack } from "../deploy/servingStack";
 import { assertDestroyable, bucketsThatMustBeEmpty, describeChanges, StackMissingError, type OpenStack } from "../deploy/stack";
 import type { Deployment, DestroyOptions, Environment, EnvironmentPipeline } from "./environment";
 
 export interface AwsEnvironmentDeps {
   readonly aws: AwsTargetFactory;
   readonly openStack: OpenStack;
+  /** Opens an environment's serving stack (project `ml-pipeline-serving`), which holds its endpoint. */
+  readonly openServingStack: OpenServingStack;
   /** Policy packs (directories) every preview and deploy enforces. */
   readonly policyPacks: readonly string[];
   readonly now: () => number;
@@ -115,9 +118,16 @@ export function awsEnvironment(config: StackConfig, deps: AwsEnvironmentDeps): E
 
     deployerPolicy: (backendUrl) => JSON.stringify(deployerPolicy(config, { backendUrl }), null, 2),
 
-    // Temporary until the AWS implementation (automation/aws/serving, issue 15) plugs in here.
-    serving: async () => {
-      throw new UsageError("serving on AWS: not available in this build");
+    async serving() {
+      // Loaded when a serving command runs (it brings the CSV and tar readers).
+      const { awsServing } = require("../aws/serving/awsServing") as typeof import("../aws/serving/awsServing");
+      return awsServing({
+        env: name,
+        groupArn,
+        apis: () => aws().servingApis(),
+        openServingStack: deps.openServingStack,
+        verifyCredentials: () => aws().verifyCredentials(config.accountId),
+      });
     },
 
     close: () => undefined,

@@ -18,6 +18,8 @@ import type { EnvironmentServing, Prediction, PredictRequest, ServedModel, Serve
 import { compileLocalPipeline, destroyLocal } from "../../automation/local";
 import { openLocalExecutions } from "../../automation/local/openExecutions";
 import { REPO_ROOT } from "../harness/pulumiMocks";
+import { FakeClock } from "../aws/fakes";
+import { FakeServingApis, FakeServingStack } from "../aws/serving/fakeServing";
 
 export const TITANIC_CSV = (() => {
   const header = "PassengerId,Survived,Pclass,Name,Sex,Age,SibSp,Parch,Ticket,Fare,Cabin,Embarked";
@@ -243,6 +245,9 @@ export class World {
   readonly registry = new FakeRegistry();
   /** What the local environment's serving() answers with. */
   readonly serving: FakeServing = new FakeServing(this);
+  /** The AWS environments' serving stack and serving calls, under the real AWS serving (automation/aws/serving). */
+  readonly servingStack = new FakeServingStack(this.calls);
+  readonly servingApis = new FakeServingApis(new FakeClock(), this.calls, { inServiceAtOnce: true });
   readonly requests: { target: string; request: RunRequest }[] = [];
   scenario: Scenario = "succeed";
   /** Targets answer every run with the execution an identical earlier request started. */
@@ -331,6 +336,7 @@ export class World {
         this.calls.push(`delete-versions ${group}`);
         return 2;
       },
+      servingApis: async () => this.servingApis,
     };
   }
 
@@ -366,7 +372,13 @@ export class World {
       progress: () => ({ update: () => undefined, done: () => undefined }),
       openEnvironment: environmentFactory({
         repoRoot: REPO_ROOT,
-        aws: { aws: (options) => this.awsTarget(options), openStack: openStack ?? fakeStacks, policyPacks: [], now },
+        aws: {
+          aws: (options) => this.awsTarget(options),
+          openStack: openStack ?? fakeStacks,
+          openServingStack: async (env) => (this.calls.push(`open serving ${env}`), this.servingStack),
+          policyPacks: [],
+          now,
+        },
         local: {
           compile: () => localCompiled(),
           prepare: async () => this.localTarget(),

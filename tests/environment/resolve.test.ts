@@ -14,7 +14,7 @@ function factory(repoRoot: string): EnvironmentFactory {
   };
   return environmentFactory({
     repoRoot,
-    aws: { aws: unused, openStack: unused, policyPacks: [], now: Date.now },
+    aws: { aws: unused, openStack: unused, openServingStack: unused, policyPacks: [], now: Date.now },
     local: { compile: unused, prepare: unused, openRegistry: unused, openExecutions: unused, destroy: unused, openServing: unused, now: Date.now, env: {} },
   });
 }

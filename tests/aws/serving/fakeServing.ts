@@ -46,7 +46,7 @@ export class FakeServingStack implements ServingStackDeployer {
     return { changes, outputs: this.current };
   }
 
-  async destroy(options: OperationOptions) {
+  async destroy(options: OperationOptions): Promise<{ removed: boolean; changes: ChangeSummary }> {
     this.calls.push("destroy");
     options.onOutput("Destroying (ml-pipeline-serving/dev)");
     const removed = this.current !== undefined;
@@ -78,7 +78,10 @@ export class FakeServingApis implements ServingApis {
     private readonly clock: FakeClock,
     /** Every call, in order (shareable with FakeServingStack). */
     readonly calls: string[] = [],
+    /** `inServiceAtOnce`: the endpoint is InService from the first DescribeEndpoint (for callers on the system clock). */
+    options: { readonly inServiceAtOnce?: boolean } = {},
   ) {
+    if (options.inServiceAtOnce) this.timeline = [[0, { status: "InService" }]];
     for (const version of [1, 2, 3]) this.addVersion(version, version === 1 ? "PendingManualApproval" : "Approved");
   }
 
@@ -96,11 +99,13 @@ export class FakeServingApis implements ServingApis {
     });
   }
 
+  /** Version n of any group (the ARN's trailing number): callers may address another account's group. */
   async describeModelPackage(arn: string) {
-    this.calls.push(`describe-package ${arn.slice(arn.lastIndexOf("/") + 1)}`);
-    const found = [...this.packages.values()].find((p) => p.ModelPackageArn === arn);
+    const version = Number(arn.slice(arn.lastIndexOf("/") + 1));
+    this.calls.push(`describe-package ${version}`);
+    const found = this.packages.get(version);
     if (!found) throw awsError("ValidationException", 400, `Model Package ${arn} does not exist.`);
-    return found;
+    return { ...found, ModelPackageArn: arn };
   }
 
   async describeEndpoint(endpointName: string) {
