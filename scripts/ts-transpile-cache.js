@@ -6,9 +6,11 @@
  * Each .ts file is transpiled as `ts-node/register/transpile-only` transpiles it (TypeScript's
  * transpileModule with tsconfig.json's compiler options, CommonJS, a source map) and the output is kept
  * in node_modules/.cache/ml-pipeline-ts/ under the sha256 of everything it depends on: this file's
- * LOADER_VERSION, the TypeScript version, tsconfig.json's text, the file's path and its source as read
- * now. A changed file has a new key and is transpiled again (TypeScript is loaded only then), so stale
- * output is never found; there is no build step to forget. Entries are written atomically (a
+ * LOADER_VERSION, the TypeScript version, tsconfig.json's text, the file's extension and its source as
+ * read now. A changed file has a new key and is transpiled again (TypeScript is loaded only then), so
+ * stale output is never found; there is no build step to forget. The path is not in the key (the output
+ * does not depend on it), so a copy of the repository that links this node_modules, as each lane of the
+ * engine suite is, runs from the same entries. Entries are written atomically (a
  * temporary file renamed into place): concurrent processes and interrupted writes never leave a partial one.
  *
  * Stack traces name the .ts lines, as under ts-node: frames in transpiled files are mapped through
@@ -22,7 +24,7 @@ const Module = require("node:module");
 const path = require("node:path");
 
 /** Bump when the output changes for a reason the key does not cover (e.g. the overrides below). */
-const LOADER_VERSION = "1";
+const LOADER_VERSION = "2";
 /** Entries older than this are removed when a file is transpiled (a later start transpiles them again if needed). */
 const MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 
@@ -81,7 +83,7 @@ function createTranspiler(options) {
   return {
     cacheDir,
     transpile(filename, source) {
-      const key = crypto.createHash("sha256").update(`${LOADER_VERSION}\0${tsVersion}\0${tsconfigText}\0${filename}\0${source}`).digest("hex");
+      const key = crypto.createHash("sha256").update(`${LOADER_VERSION}\0${tsVersion}\0${tsconfigText}\0${path.extname(filename)}\0${source}`).digest("hex");
       const entry = path.join(cacheDir, key.slice(0, 2), key);
       const mapFile = `${entry}.map`;
       const cached = readOr(`${entry}.js`, undefined);
@@ -91,8 +93,9 @@ function createTranspiler(options) {
       const code = result.outputText.replace(/\/\/# sourceMappingURL=\S*\s*$/, "");
       if (result.sourceMapText) {
         const map = JSON.parse(result.sourceMapText);
-        map.file = filename;
-        map.sources = [filename];
+        // Only its positions are used (the frames keep their own file names): nothing path-specific.
+        map.file = path.basename(filename);
+        map.sources = [path.basename(filename)];
         delete map.sourceRoot;
         writeAtomically(mapFile, JSON.stringify(map));
       }

@@ -48,6 +48,23 @@ process.on("exit", () => console.log(JSON.stringify({ typescriptLoaded: Object.k
     assert.deepEqual(lines(second.stdout), [{ value: "one" }, { typescriptLoaded: false }]);
   });
 
+  it("a copy of the project elsewhere (same sources, tsconfig.json and cache) runs from the same entries, stack traces on its own files", () => {
+    write("thrower.ts", 'export function fail(): never {\n  throw new Error("bad");\n}\n');
+    write("main.ts", 'import { fail } from "./thrower";\ntry {\n  fail();\n} catch (error) {\n  console.log(JSON.stringify({ frame: (error as Error).stack!.split("\\n")[1] }));\n}\n');
+    assert.deepEqual(lines(runProject().stdout)[1], { typescriptLoaded: true });
+    const original = project;
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "ts-cache-copy-"));
+    try {
+      for (const file of ["tsconfig.json", "thrower.ts", "main.ts"]) fs.copyFileSync(path.join(original, file), path.join(copy, file));
+      fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
+      project = copy; // runProject runs the copy with the original's cache
+      assert.deepEqual(lines(runProject().stdout), [{ frame: `    at fail (${path.join(copy, "thrower.ts")}:2:9)` }, { typescriptLoaded: false }]);
+    } finally {
+      project = original;
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
   it("never runs stale output: a changed file with the same size and mtime is transpiled again", () => {
     runProject();
     const file = path.join(project, "value.ts");
