@@ -85,4 +85,24 @@ describe("automation/core/summaryOutput: an identical re-run", () => {
     assert.equal((JSON.parse(fs.readFileSync(file, "utf8")) as RunSummary).environments[0]!.execution!.reused, true, "--summary's JSON has the field");
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
+
+  it("a deploy's summary says what is served: version, endpoint, mode, update, smoke test", () => {
+    const deployed: RunSummary = {
+      status: "Succeeded",
+      environments: [
+        {
+          env: "dev",
+          target: "aws",
+          deploy: { status: "succeeded", changes: { create: 5 }, seconds: 300.2 },
+          outputs: {},
+          execution: null,
+          model: null,
+          serving: { version: 3, packageArn: "arn:aws:sagemaker:us-east-1:1:model-package/g/3", endpointName: "ml-pipeline-dev", mode: "serverless", update: "create", smokeTestMs: 41 },
+        },
+      ],
+    };
+    assert.match(humanSummary(deployed), /^ {2}serving version 3 at ml-pipeline-dev \(serverless, update create, smoke test 41\.0 ms\)\n {4}arn:aws:sagemaker:us-east-1:1:model-package\/g\/3$/m);
+    assert.doesNotMatch(humanSummary(deployed), /no model version was registered/);
+    assert.match(markdownSummary(deployed), /\| dev \| succeeded \| - \| none \| - \| - \| serving v3 at ml-pipeline-dev \(serverless, create, smoke test 41\.0 ms\) \|$/m);
+  });
 });
