@@ -195,3 +195,47 @@ def test_checkpoints_are_written_by_the_master_only(parts: List[Path], tmp_path:
     assert "checkpoints: training complete, removed this run's checkpoint" in results["algo-1"].stdout
     assert "checkpoints:" not in results["algo-2"].stdout
     assert os.listdir(dirs["algo-2"]) == []
+
+
+INTERRUPT = '''import os
+if os.environ.get("TEST_INTERRUPT_AFTER"):
+    import xgboost
+    _update = xgboost.Booster.update
+    _after = int(os.environ["TEST_INTERRUPT_AFTER"])
+
+    def update(self, dtrain, iteration, fobj=None):  # a spot interruption on every host at once
+        if iteration >= _after:
+            raise SystemExit(143)
+        return _update(self, dtrain, iteration, fobj)
+    xgboost.Booster.update = update
+'''
+
+
+def test_an_interrupted_distributed_run_resumes_from_the_masters_checkpoint(parts: List[Path], tmp_path: Path) -> None:
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(INTERRUPT, encoding="utf-8")
+    args = ["--num_round", "20", "--checkpoint_every", "5"]
+
+    def cluster(name: str, interrupt: str) -> Cluster:
+        c = Cluster(tmp_path / name, parts, 2)
+        for h in c.hosts:
+            c.env[h].update(SM_HP_CHECKPOINT_DIR=str(tmp_path / ("ck-" + h)), PYTHONPATH=str(hook),
+                            TEST_INTERRUPT_AFTER=interrupt)
+        return c
+
+    first = cluster("first", "12").run(args)
+    assert [r.returncode for r in first.values()] == [143, 143], {h: r.stderr[-500:] for h, r in first.items()}
+    assert len([n for n in os.listdir(tmp_path / "ck-algo-1") if n.endswith(".manifest.json")]) == 1
+    assert not (tmp_path / "ck-algo-2").exists(), "only the master checkpoints"
+    resumed_cluster = cluster("second", "")
+    resumed = resumed_cluster.run(args)
+    for host, res in resumed.items():
+        assert res.returncode == 0, "%s: %s" % (host, res.stderr)
+    assert "checkpoints: resuming from round 10 of 20" in resumed["algo-1"].stdout
+    plain_cluster = Cluster(tmp_path / "plain", parts, 2)
+    plain = plain_cluster.run(args[:2])
+    assert all(r.returncode == 0 for r in plain.values())
+    # every host continued from the master's trees: the resumed model is the uninterrupted one
+    assert (resumed_cluster.model_dir("algo-1") / "xgboost-model.json").read_bytes() == \
+        (plain_cluster.model_dir("algo-1") / "xgboost-model.json").read_bytes()
