@@ -64,6 +64,9 @@ def main(argv: List[str]) -> int:
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a print() in a handler must not corrupt the frames
     sys.path.insert(0, argv[1])
+    # xgboost imports scikit-learn, when installed, for its sklearn-style wrappers, which serving never
+    # uses: without it a worker starts in half the time and holds ~40 MB less (the Booster is the same)
+    sys.modules["sklearn"] = None  # type: ignore[assignment]
     import inference  # after sys.path: training's handlers, as the container imports them
 
     try:
