@@ -52,8 +52,16 @@ export async function serveLocally(options: ServeLocallyOptions): Promise<void> 
     };
     await new Promise<void>((resolve) => {
       let polling = Promise.resolve();
+      let lastProblem = "";
       const timer = setInterval(() => {
-        polling = polling.then(follow).catch((error: Error) => log(`reading the served version failed: ${error.message}`));
+        polling = polling.then(follow).then(
+          () => void (lastProblem = ""),
+          (error: Error) => {
+            // Said once, not every poll (a store removed under a running server fails every read).
+            if (error.message !== lastProblem) log(`reading the served version failed (${error.message}): still serving version ${server.served().version}`);
+            lastProblem = error.message;
+          },
+        );
       }, options.pollMs);
       const stop = () => {
         clearInterval(timer);
