@@ -40,7 +40,7 @@ class MotoServingStack implements ServingStackDeployer {
     this.current = { endpointName: "ml-dev-endpoint", endpointArn: EndpointArn!, servedModelPackageArn: served.modelPackageArn, mode: "serverless", updatePolicy: "all-at-once" };
     return { changes: created ? { create: 3 } : { create: 2, update: 1 }, outputs: this.current };
   }
-  async destroy() {
+  async destroy(): Promise<{ removed: boolean; changes: ChangeSummary }> {
     const removed = this.current !== undefined;
     if (removed) await this.clients.sagemaker.send(new DeleteEndpointCommand({ EndpointName: "ml-dev-endpoint" }));
     this.current = undefined;
