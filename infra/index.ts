@@ -13,3 +13,5 @@ export const pipelineName = platform.pipelineName;
 export const pipelineArn = platform.pipelineArn;
 export const modelPackageGroupName = platform.modelPackageGroupName;
 export const modelPackageGroupArn = platform.modelPackageGroupArn;
+export const approvalRuleArn = platform.approvalRuleArn;
+export const approvalTopicArn = platform.approvalTopicArn;

@@ -14,6 +14,7 @@ import { stackTags, type StackConfig } from "../stack/config";
 import { modelRegistryPolicy } from "../stack/iam/modelRegistry";
 import { TrainingPipeline } from "./components/trainingPipeline";
 import { stackPipeline } from "../stack/stackPipeline";
+import { approvalEvents } from "./approvalEvents";
 
 /** The stack outputs of docs/architecture.md §3 (other teams read them with StackReference). */
 export interface PlatformOutputs {
@@ -27,6 +28,10 @@ export interface PlatformOutputs {
   readonly modelPackageGroupArn: pulumi.Output<string>;
   readonly pipelineName: pulumi.Output<string>;
   readonly pipelineArn: pulumi.Output<string>;
+  /** The approval rule (absent when `events.enabled` is false). */
+  readonly approvalRuleArn?: pulumi.Output<string>;
+  /** The SNS topic approvals are published to (absent when `events.topic` is false). */
+  readonly approvalTopicArn?: pulumi.Output<string>;
 }
 
 export function createPlatform(config: StackConfig): PlatformOutputs {
@@ -115,7 +120,10 @@ export function createPlatform(config: StackConfig): PlatformOutputs {
     providers,
   );
 
+  const approvals = approvalEvents(config, registry, providers);
+
   return {
+    ...approvals,
     region: pulumi.output(config.region),
     accountId: pulumi.output(config.accountId),
     bucketName: store.bucketName,

@@ -42,6 +42,9 @@ export const T = {
   nativePipeline: "aws-native:sagemaker:Pipeline",
   nativeModelPackageGroup: "aws-native:sagemaker:ModelPackageGroup",
   nativeRole: "aws-native:iam:Role",
+  eventRule: "aws:cloudwatch/eventRule:EventRule",
+  eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
+  snsTopic: "aws:sns/topic:Topic",
 } as const;
 
 export const BUCKET_TYPES: readonly string[] = [T.bucket, T.bucketV2];
@@ -100,6 +103,11 @@ export const UNTAGGABLE_TYPES: ReadonlySet<string> = new Set<string>([
   T.rolePoliciesExclusive,
   T.rolePolicyAttachmentsExclusive,
   "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy",
+  "aws:sns/topicPolicy:TopicPolicy",
+  "aws:sqs/queuePolicy:QueuePolicy",
+  "aws:cloudwatch/eventTarget:EventTarget",
+  "aws:cloudwatch/eventConnection:EventConnection",
+  "aws:cloudwatch/eventApiDestination:EventApiDestination",
 ]);
 
 /** Only cloud resources of these packages are subject to the tag rule (not providers or components). */

@@ -32,7 +32,7 @@ export function loadStackConfigFile(repoRoot: string, env: string): StackConfig 
   const config = (typeof document === "object" && document !== null ? (document as { config?: unknown }).config : undefined) ?? {};
   if (typeof config !== "object" || config === null || Array.isArray(config)) throw new UsageError(`Pulumi.${env}.yaml: "config" must be a map of keys to values`);
   try {
-    return parseStackConfig(config as Record<string, unknown>, env);
+    return parseStackConfig(config as Record<string, unknown>, env, { source: "yaml" });
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(`${error.message}\n(fix Pulumi.${env}.yaml)`);
     throw error;

@@ -5,6 +5,7 @@
  * Every violation message says what is wrong and how to fix it. Every policy is mandatory.
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { approvalRuleMatchesApprovalsOnly, snsTopicEncrypted } from "./events";
 import { iamNoAwsManagedFullAccess, iamNoStarResource, iamNoWildcardActions, iamPassRoleRequiresPassedToService, iamPolicyDocumentValid } from "./iam";
 import { noForceDestroyInProduction, s3BucketEncryption, s3PublicAccessBlocked, s3TlsOnlyBucketPolicy, s3VersioningEnabled } from "./s3";
 import { productionModelRegistryProtected, sageMakerNamesValid, sageMakerPipelineDefinitionCanonical, sageMakerPipelineUsesExecutionRole } from "./sageMaker";
@@ -14,6 +15,7 @@ export { iamNoAwsManagedFullAccess, iamNoStarResource, iamNoWildcardActions, iam
 export { noForceDestroyInProduction, s3BucketEncryption, s3PublicAccessBlocked, s3TlsOnlyBucketPolicy, s3VersioningEnabled } from "./s3";
 export { productionModelRegistryProtected, sageMakerNamesValid, sageMakerPipelineDefinitionCanonical, sageMakerPipelineUsesExecutionRole } from "./sageMaker";
 export { requiredTags } from "./tags";
+export { approvalRuleMatchesApprovalsOnly, snsTopicEncrypted } from "./events";
 
 /** Every policy of the pack, in the order they are reported. */
 export const guardrailPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
@@ -31,5 +33,7 @@ export const guardrailPolicies: (ResourceValidationPolicy | StackValidationPolic
   sageMakerNamesValid,
   sageMakerPipelineDefinitionCanonical,
   productionModelRegistryProtected,
+  approvalRuleMatchesApprovalsOnly,
+  snsTopicEncrypted,
   requiredTags,
 ];

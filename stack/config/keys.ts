@@ -8,7 +8,7 @@ export function projectKey(key: string): string {
   return `${PROJECT}:${key}`;
 }
 
-export const KNOWN_KEYS = new Set(["env", "accountId", "namePrefix", "owner", "tags", "deployRoleArn", "bucket", "registry", "pipeline", "serving"]);
+export const KNOWN_KEYS = new Set(["env", "accountId", "namePrefix", "owner", "tags", "deployRoleArn", "bucket", "registry", "pipeline", "serving", "events", "githubDispatchToken"]);
 export const BUCKET_KEYS = ["forceDestroy", "kmsKeyArn", "noncurrentVersionExpirationDays", "abortIncompleteMultipartUploadDays", "corsAllowedOrigins", "stagedDataExpirationDays"];
 export const REGISTRY_KEYS = ["protect", "retainOnDelete", "readerAccountIds"];
 export const PIPELINE_KEYS = [

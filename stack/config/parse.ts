@@ -9,6 +9,7 @@
 import { regionFacts } from "../../pipeline/aws/regions";
 import { ACCURACY_THRESHOLD_RULE, TRAINING_INSTANCE_COUNT_RULE } from "../../pipeline/titanic/parameterRules";
 import { ConfigError } from "./errors";
+import { readEvents, type ConfigSource } from "./events";
 import { BUCKET_KEYS, CACHE_KEYS, KNOWN_KEYS, PIPELINE_KEYS, PROJECT, projectKey as k, REGISTRY_KEYS, SPOT_KEYS } from "./keys";
 import { Reader } from "./reader";
 import { readServing } from "./serving";
@@ -32,9 +33,10 @@ import type { PipelineConfig, StackConfig } from "./types";
 /**
  * Parse and validate a stack's raw config. `values` maps fully qualified keys (`aws:region`,
  * `ml-pipeline:owner`) to raw values: strings (the Pulumi runtime passes structured values as JSON
- * text) or already-parsed YAML values.
+ * text) or already-parsed YAML values; `options.source` says which (default `runtime`): only YAML shows
+ * whether a value was set as a secret.
  */
-export function parseStackConfig(values: Readonly<Record<string, unknown>>, stack: string): StackConfig {
+export function parseStackConfig(values: Readonly<Record<string, unknown>>, stack: string, options: { readonly source?: ConfigSource } = {}): StackConfig {
   const r = new Reader(values);
 
   for (const key of Object.keys(values)) {
@@ -97,6 +99,8 @@ export function parseStackConfig(values: Readonly<Record<string, unknown>>, stac
 
   const serving = readServing(r, values[k("serving")]);
 
+  const events = readEvents(r, values, region, options.source ?? "runtime");
+
   if (pipeline.spot.enabled && pipeline.spot.maxWaitSeconds < pipeline.maxRuntimeSeconds) {
     r.problem(
       k("pipeline.spot.maxWaitSeconds"),
@@ -125,6 +129,7 @@ export function parseStackConfig(values: Readonly<Record<string, unknown>>, stac
     registry,
     pipeline,
     serving,
+    events,
   };
 }
 

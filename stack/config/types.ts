@@ -1,6 +1,7 @@
 /** The shape of a parsed stack configuration: what `parseStackConfig` returns. */
 import type { AwsPartition } from "../../pipeline/aws/regions";
 import type { PipelineSettings, SpotSettings } from "../../pipeline/titanic/settings";
+import type { EventsConfig } from "./eventsConfig";
 import type { ServingSettings } from "./serving";
 
 export interface BucketConfig {
@@ -58,4 +59,6 @@ export interface StackConfig {
   readonly pipeline: PipelineConfig;
   /** How the environment's endpoint serves the deployed version (`ml-pipeline:serving`; the serving stack reads it). */
   readonly serving: ServingSettings;
+  /** Deploy on approval: the approval rule and its targets (`ml-pipeline:events`). */
+  readonly events: EventsConfig;
 }

@@ -16,6 +16,7 @@ import type { StackConfig } from "../config";
 import { stackResourceNames } from "../naming";
 import { SAGEMAKER_SERVICE_PRINCIPAL } from "./executionRole";
 import { policyDocument, type PolicyDocument, type PolicyStatement } from "./document";
+import { APPROVAL_MANAGED_RESOURCE_TYPES, approvalEventsDeployerStatements } from "./approvalEventsDeployer";
 
 /**
  * Handler permissions of the CloudFormation resource types the stack manages through aws-native (from
@@ -216,6 +217,7 @@ export const MANAGED_RESOURCE_TYPES: Readonly<Record<string, readonly string[]>>
   "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": [SIDS.role],
   "aws-native:sagemaker:Pipeline": [SIDS.cloudControl, SIDS.pipeline, SIDS.passRole, SIDS.objects],
   "aws-native:sagemaker:ModelPackageGroup": [SIDS.cloudControl, SIDS.modelPackageGroup],
+  ...APPROVAL_MANAGED_RESOURCE_TYPES,
 };
 
 const handlerActions = (type: string, service: string): string[] =>
@@ -290,6 +292,9 @@ export function deployerPolicy(config: StackConfig, options: DeployerPolicyOptio
       Resource: [group, modelPackageVersionsArn(scope, names.modelPackageGroup)],
     },
   ];
+
+  // Deploy on approval: the rule, its topic, key and queue, and the GitHub dispatch when configured.
+  statements.push(...approvalEventsDeployerStatements(config, ROLE_ACTIONS));
 
   if (config.bucket.kmsKeyArn) {
     // SSE-KMS: uploading (code, data) needs a data key, reading (definitions, metrics) needs Decrypt.

@@ -5,4 +5,6 @@ export * from "./executionRole";
 export * from "./modelRegistry";
 export * from "./deployer";
 export * from "./lint";
+export * from "./approvalEvents";
+export * from "./approvalEventsDeployer";
 export * from "./servingRole";

@@ -1,7 +1,8 @@
 /**
  * A small IAM evaluator for tests: does an identity policy allow `action` on `resource` in a request
  * context? Explicit Deny wins; `*` and `?` wildcards in actions (case-insensitive) and resources; the
- * condition operators the project uses (StringEquals, StringLike, Bool, NumericLessThan). An operator it
+ * condition operators the project uses (StringEquals, StringLike, Bool, NumericLessThan, ArnEquals, ArnLike,
+ * ArnNotEquals: a negated operator holds when the request lacks the key, as in IAM). An operator it
  * does not know throws, so a new kind of condition cannot silently pass.
  */
 import { statementsOf } from "../../stack/iam/lint";
@@ -20,8 +21,9 @@ function conditionHolds(condition: unknown, context: RequestContext): boolean {
   return Object.entries(condition as Record<string, Record<string, unknown>>).every(([operator, keys]) =>
     Object.entries(keys).every(([key, expected]) => {
       const actual = Object.entries(context).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
-      if (actual === undefined) return false;
       const values = list(expected);
+      if (operator === "ArnNotEquals") return actual === undefined || !values.some((v) => wildcard(v, actual, false));
+      if (actual === undefined) return false;
       switch (operator) {
         case "StringEquals":
           return values.includes(actual);
@@ -29,6 +31,9 @@ function conditionHolds(condition: unknown, context: RequestContext): boolean {
           return values.some((v) => wildcard(v, actual, false));
         case "Bool":
           return values.some((v) => v.toLowerCase() === actual.toLowerCase());
+        case "ArnEquals":
+        case "ArnLike":
+          return values.some((v) => wildcard(v, actual, false));
         case "NumericLessThan":
           return values.some((v) => Number(actual) < Number(v));
         default:

@@ -110,7 +110,7 @@ function checkFirstPreview(deployed: Pick<Deployed, "run" | "state">, env: Env):
   assert.ok(previewing >= 0 && updating > previewing, "up previews (with the policy pack) before it updates");
   const preview = stderr.slice(previewing, updating);
   assert.match(preview, new RegExp(`\\[${env}\\]\\s+\\+ ${deployed.state.resources.length} to create`), "the preview announces every resource up creates");
-  assert.match(preview, /could not run 6 mandatory check\(s\) in this preview/);
+  assert.match(preview, /could not run 7 mandatory check\(s\) in this preview/);
 }
 
 function checkFirstUp(deployed: Deployed, env: Env, account: string, group: { protect: boolean; retainOnDelete: boolean }): void {
@@ -440,8 +440,9 @@ describe("engine: the real Pulumi engine (stub providers)", function () {
       checkFirstPreview({ run, state }, "dev");
       assert.match(run.stderr, /sagemaker-pipeline-uses-execution-role on training-pipeline \(aws-native:sagemaker:Pipeline\)/);
       assert.match(run.stderr, /s3-tls-only-bucket-policy[^;]* on artifacts-policy \(aws:s3\/bucketPolicy:BucketPolicy\)/);
+      assert.match(run.stderr, /sns-topic-encrypted on approval-events-topic \(aws:sns\/topic:Topic\)/, "the key id is known once the key exists");
     });
-    check("up creates exactly the expected resources and the contract's 10 outputs", devUp, (d) => checkFirstUp(d, "dev", ACCOUNT.dev, { protect: false, retainOnDelete: false }));
+    check("up creates exactly the expected resources and the contract's 12 outputs", devUp, (d) => checkFirstUp(d, "dev", ACCOUNT.dev, { protect: false, retainOnDelete: false }));
     check("finding 4: the output arrives as whole lines (no `[dev] .` or `@ updating....` fragments)", devUp, ({ run }) => {
       assert.deepEqual(fragmentLines(run.stderr), []);
       assert.match(run.stderr, /\[dev\]\s+\+\s+aws:s3:Bucket artifacts created/);
@@ -524,7 +525,7 @@ describe("engine: the real Pulumi engine (stub providers)", function () {
 
   describe("staging", () => {
     check("the preview up runs first on a new staging stack announces exactly what it then creates, and the checks it could not run", stagingUp, (d) => checkFirstPreview(d, "staging"));
-    check("up creates exactly the expected resources and the contract's 10 outputs (registry retained)", stagingUp, (d) => checkFirstUp(d, "staging", ACCOUNT.staging, { protect: false, retainOnDelete: true }));
+    check("up creates exactly the expected resources and the contract's 12 outputs (registry retained)", stagingUp, (d) => checkFirstUp(d, "staging", ACCOUNT.staging, { protect: false, retainOnDelete: true }));
     check("SIGINT during up: exit 130, the stack unlocked, no pending operation, the state consistent", stagingInterrupted, ({ run, before, after, locks }) => {
       notes.push(
         `SIGINT during up: ${/its lock was released/.test(run.stderr) ? "Pulumi was killed before its engine started; the wrapper released the lock it held" : "Pulumi cancelled the update gracefully"}`,
@@ -552,7 +553,7 @@ describe("engine: the real Pulumi engine (stub providers)", function () {
 
   describe("prod", () => {
     check("the preview up runs first on a new prod stack announces exactly what it then creates, and the checks it could not run", prodUp, (d) => checkFirstPreview(d, "prod"));
-    check("up creates exactly the expected resources and the contract's 10 outputs (registry protected and retained)", prodUp, (d) => checkFirstUp(d, "prod", ACCOUNT.prod, { protect: true, retainOnDelete: true }));
+    check("up creates exactly the expected resources and the contract's 12 outputs (registry protected and retained)", prodUp, (d) => checkFirstUp(d, "prod", ACCOUNT.prod, { protect: true, retainOnDelete: true }));
     check("finding 2 [wiring: destroyAwsEnvironment calls assertDestroyable(await stack.destroyPlan())]: destroy --yes of prod refuses before deleting anything", prodDestroy, async ({ run, after }) => {
       exitIs(run, 2);
       assert.match(output(run), /refused before deleting anything: its state protects model-registry \(aws-native:sagemaker:ModelPackageGroup/);
@@ -600,7 +601,7 @@ describe("engine: the real Pulumi engine (stub providers)", function () {
       assert.doesNotMatch(text, /pulumi failed for stack/, "a refusal, not an engine failure");
       assert.deepEqual(stateChanges(before, after), { created: [], updated: [], deleted: [] });
     });
-    check("every mandatory guardrail is covered: the 13 program-level breakages and the 2 production ones", protectPolicies, async () => {
+    check("every mandatory guardrail is covered: the 15 program-level breakages and the 2 production ones", protectPolicies, async () => {
       const { guardrailPolicies } = await import("../../policy/policies");
       const mandatory = guardrailPolicies.filter((p) => p.enforcementLevel === "mandatory").map((p) => p.name).sort();
       assert.deepEqual([...BREAKAGES.map((b) => b.policy), ...PROD_CONFIG_BREAKAGES.map((b) => b.policy)].sort(), mandatory);

@@ -63,6 +63,11 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     }
     case "aws:s3/bucketObjectv2:BucketObjectv2":
       return { versionId: `v-${name}`, etag: `etag-${name}` };
+    // The GitHub dispatch of the approval events: AWS appends a generated id to these ARNs.
+    case "aws:cloudwatch/eventConnection:EventConnection":
+      return { arn: `arn:aws:events:${region}:${accountId}:connection/${inputs.name as string}/0a1b2c3d-0000-0000-0000-000000000000` };
+    case "aws:cloudwatch/eventApiDestination:EventApiDestination":
+      return { arn: `arn:aws:events:${region}:${accountId}:api-destination/${inputs.name as string}/0a1b2c3d-1111-1111-1111-111111111111` };
     default:
       return {};
   }

@@ -59,6 +59,7 @@ for (const stack of ["dev", "staging", "prod"]) {
     it("declares every cloud resource inside a component, through the pinned providers", () => {
       const components = run.resources.filter((r) => !r.custom).map((r) => r.type).sort();
       assert.deepEqual(components, [
+        "ml-pipeline:events:ApprovalEvents",
         "ml-pipeline:iam:ExecutionRole",
         "ml-pipeline:sagemaker:ModelRegistry",
         "ml-pipeline:sagemaker:TrainingPipeline",
@@ -241,6 +242,8 @@ describe("program entry point (infra/index.ts)", () => {
     const program = (await import("../../infra/index")) as Record<string, unknown>;
     assert.deepEqual(Object.keys(program).filter((k) => k !== "__esModule").sort(), [
       "accountId",
+      "approvalRuleArn",
+      "approvalTopicArn",
       "bucketArn",
       "bucketName",
       "dataPrefix",

@@ -6,6 +6,8 @@ import type { StackState, StateResource } from "./lane";
 /** The stack outputs other teams read (docs/architecture.md, "Stack outputs"): exactly these. */
 export const CONTRACT_OUTPUTS = [
   "accountId",
+  "approvalRuleArn",
+  "approvalTopicArn",
   "bucketArn",
   "bucketName",
   "dataPrefix",
@@ -44,6 +46,14 @@ export function fixedResources(env: string): string[] {
     "aws-native:sagemaker:ModelPackageGroup::model-registry",
     "ml-pipeline:sagemaker:TrainingPipeline::training-pipeline",
     "aws-native:sagemaker:Pipeline::training-pipeline",
+    "ml-pipeline:events:ApprovalEvents::approval-events",
+    "aws:cloudwatch/eventRule:EventRule::approval-events",
+    "aws:sqs/queue:Queue::approval-events-dlq",
+    "aws:sqs/queuePolicy:QueuePolicy::approval-events-dlq-policy",
+    "aws:kms/key:Key::approval-events-topic-key",
+    "aws:sns/topic:Topic::approval-events-topic",
+    "aws:sns/topicPolicy:TopicPolicy::approval-events-topic-policy",
+    "aws:cloudwatch/eventTarget:EventTarget::approval-events-to-topic",
   ];
 }
 
@@ -107,6 +117,8 @@ export function checkDeployed(state: StackState, env: string, account: string, o
   const role = state.one("aws:iam/role:Role", "execution-role");
   const pipeline = state.one("aws-native:sagemaker:Pipeline", "training-pipeline");
   const group = state.one("aws-native:sagemaker:ModelPackageGroup", "model-registry");
+  const rule = state.one("aws:cloudwatch/eventRule:EventRule", "approval-events");
+  const topic = state.one("aws:sns/topic:Topic", "approval-events-topic");
   assert.deepEqual(outputs, {
     accountId: account,
     region: "us-east-1",
@@ -118,7 +130,15 @@ export function checkDeployed(state: StackState, env: string, account: string, o
     pipelineArn: `arn:aws:sagemaker:us-east-1:${account}:pipeline/${String(pipeline.inputs.pipelineName)}`,
     modelPackageGroupName: String(group.inputs.modelPackageGroupName),
     modelPackageGroupArn: String(group.outputs.modelPackageGroupArn),
+    approvalRuleArn: `arn:aws:events:us-east-1:${account}:rule/${String(rule.inputs.name)}`,
+    approvalTopicArn: `arn:aws:sns:us-east-1:${account}:${String(topic.inputs.name)}`,
   });
+  assert.equal(
+    rule.inputs.eventPattern,
+    `{"source":["aws.sagemaker"],"detail-type":["SageMaker Model Package State Change"],"detail":{"ModelPackageGroupName":["${String(group.inputs.modelPackageGroupName)}"],"ModelApprovalStatus":["Approved"]}}`,
+    "the approval rule matches this group's approvals only",
+  );
+  assert.equal(topic.inputs.kmsMasterKeyId, state.one("aws:kms/key:Key", "approval-events-topic-key").id, "the topic is encrypted with the stack's key");
   assert.equal(pipeline.inputs.roleArn, outputs.executionRoleArn, "the pipeline runs as the stack's execution role");
   assert.match(bucketName, new RegExp(`-${env}-${account}-us-east-1$`));
 }
