@@ -12,6 +12,7 @@ The first reply has id 0: status 200 once model_fn has loaded the model, or the 
 {"error": ...} with the handler's status (400, 406, 415; 500 for a bug, which never ends the worker).
 Anything else the handlers print goes to stderr: stdout carries frames only.
 """
+import gc
 import json
 import os
 import signal
@@ -77,6 +78,10 @@ def main(argv: List[str]) -> int:
     except Exception as e:  # a model that cannot be loaded is reported, not a traceback on a pipe
         write_reply(replies, 0, 500, JSON_TYPE, error_body("cannot load the model: %s: %s" % (type(e).__name__, e)))
         return 1
+    # what the imports and the model made lives as long as the worker: out of the garbage collector's
+    # sight, a full collection no longer walks pandas' and xgboost's objects in the middle of a request
+    gc.collect()
+    gc.freeze()
     write_reply(replies, 0, 200, JSON_TYPE, b'{"status":"ready"}')
     while True:
         request = read_request(requests)
