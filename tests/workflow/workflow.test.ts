@@ -5,7 +5,6 @@
  * on broken copies to prove the linter catches mistakes.
  */
 import { strict as assert } from "node:assert";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -14,6 +13,7 @@ import { DEFAULT_DATA } from "../../automation/data/source";
 import { buildProgram } from "../../automation/cli/main";
 import { World } from "../cli/fakes";
 import { REPO_ROOT } from "../harness/pulumiMocks";
+import { ACTIONLINT_MISSING, findActionlint, runActionlint } from "./actionlint";
 
 const WORKFLOW = path.join(REPO_ROOT, ".github", "workflows", "automate.yml");
 const AUTOMATE = 'npm run automate -- --env "$DEPLOY_ENV" --summary summary.json --timeout 100m';
@@ -140,33 +140,27 @@ describe("workflow automate.yml: structure", () => {
   });
 });
 
-/** $ACTIONLINT, actionlint on PATH, or `go install`'s default $GOPATH/bin. */
-function findActionlint(): string | undefined {
-  const candidates = [
-    process.env.ACTIONLINT,
-    ...(process.env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, "actionlint")),
-    path.join(process.env.GOPATH ?? path.join(os.homedir(), "go"), "bin", "actionlint"),
-  ];
-  return candidates.find((c): c is string => c !== undefined && c !== "" && fs.existsSync(c));
-}
-
 describe("workflow automate.yml: actionlint", () => {
   const actionlint = findActionlint();
   let dir: string;
   before(function () {
     if (!actionlint) {
-      console.warn("    actionlint not found (set ACTIONLINT, or: go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12); skipping the linter tests");
+      console.warn(ACTIONLINT_MISSING);
       this.skip();
     }
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "actionlint-"));
   });
   after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
 
-  const lint = (file: string) => spawnSync(actionlint!, ["-no-color", "-oneline", file], { encoding: "utf8", timeout: 20_000 });
+  const lint = (file: string) => runActionlint(actionlint!, file);
 
-  it("passes on the workflow", () => {
-    const result = lint(WORKFLOW);
-    assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+  it("passes on every workflow of .github/workflows (automate.yml, deploy.yml)", () => {
+    const files = fs.readdirSync(path.dirname(WORKFLOW)).filter((f) => /\.ya?ml$/.test(f)).sort();
+    assert.ok(files.includes("automate.yml") && files.includes("deploy.yml"), files.join(", "));
+    for (const file of files) {
+      const result = lint(path.join(path.dirname(WORKFLOW), file));
+      assert.equal(result.status, 0, `${file}: ${result.stdout}${result.stderr}`);
+    }
   });
 
   const broken: { title: string; edit: (w: Record<string, unknown>, job: Record<string, unknown>) => void; expect: RegExp }[] = [
