@@ -42,6 +42,9 @@ export const T = {
   nativePipeline: "aws-native:sagemaker:Pipeline",
   nativeModelPackageGroup: "aws-native:sagemaker:ModelPackageGroup",
   nativeRole: "aws-native:iam:Role",
+  model: "aws:sagemaker/model:Model",
+  endpointConfiguration: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+  endpoint: "aws:sagemaker/endpoint:Endpoint",
   eventRule: "aws:cloudwatch/eventRule:EventRule",
   eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
   snsTopic: "aws:sns/topic:Topic",
@@ -76,6 +79,8 @@ export const TAGGABLE_TYPES: ReadonlySet<string> = new Set<string>([
   "aws:sagemaker/model:Model",
   "aws:sagemaker/endpoint:Endpoint",
   "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+  "aws:cloudwatch/metricAlarm:MetricAlarm",
+  "aws:appautoscaling/target:Target",
 ]);
 
 /** Resources that cannot carry tags (settings of another resource, attachments). */
@@ -103,6 +108,7 @@ export const UNTAGGABLE_TYPES: ReadonlySet<string> = new Set<string>([
   T.rolePoliciesExclusive,
   T.rolePolicyAttachmentsExclusive,
   "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy",
+  "aws:appautoscaling/policy:Policy",
   "aws:sns/topicPolicy:TopicPolicy",
   "aws:sqs/queuePolicy:QueuePolicy",
   "aws:cloudwatch/eventTarget:EventTarget",

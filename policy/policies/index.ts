@@ -9,11 +9,13 @@ import { approvalRuleMatchesApprovalsOnly, snsTopicEncrypted } from "./events";
 import { iamNoAwsManagedFullAccess, iamNoStarResource, iamNoWildcardActions, iamPassRoleRequiresPassedToService, iamPolicyDocumentValid } from "./iam";
 import { noForceDestroyInProduction, s3BucketEncryption, s3PublicAccessBlocked, s3TlsOnlyBucketPolicy, s3VersioningEnabled } from "./s3";
 import { productionModelRegistryProtected, sageMakerNamesValid, sageMakerPipelineDefinitionCanonical, sageMakerPipelineUsesExecutionRole } from "./sageMaker";
+import { sageMakerEndpointGuarded } from "./serving";
 import { requiredTags } from "./tags";
 
 export { iamNoAwsManagedFullAccess, iamNoStarResource, iamNoWildcardActions, iamPassRoleRequiresPassedToService, iamPolicyDocumentValid } from "./iam";
 export { noForceDestroyInProduction, s3BucketEncryption, s3PublicAccessBlocked, s3TlsOnlyBucketPolicy, s3VersioningEnabled } from "./s3";
 export { productionModelRegistryProtected, sageMakerNamesValid, sageMakerPipelineDefinitionCanonical, sageMakerPipelineUsesExecutionRole } from "./sageMaker";
+export { endpointConfigurationProblems, productionEndpointProblems, sageMakerEndpointGuarded } from "./serving";
 export { requiredTags } from "./tags";
 export { approvalRuleMatchesApprovalsOnly, snsTopicEncrypted } from "./events";
 
@@ -33,6 +35,7 @@ export const guardrailPolicies: (ResourceValidationPolicy | StackValidationPolic
   sageMakerNamesValid,
   sageMakerPipelineDefinitionCanonical,
   productionModelRegistryProtected,
+  sageMakerEndpointGuarded,
   approvalRuleMatchesApprovalsOnly,
   snsTopicEncrypted,
   requiredTags,

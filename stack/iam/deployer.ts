@@ -16,6 +16,7 @@ import type { StackConfig } from "../config";
 import { stackResourceNames } from "../naming";
 import { SAGEMAKER_SERVICE_PRINCIPAL } from "./executionRole";
 import { policyDocument, type PolicyDocument, type PolicyStatement } from "./document";
+import { SERVING_MANAGED_RESOURCE_TYPES, servingDeployerStatements } from "./servingDeployer";
 import { APPROVAL_MANAGED_RESOURCE_TYPES, approvalEventsDeployerStatements } from "./approvalEventsDeployer";
 
 /**
@@ -217,6 +218,7 @@ export const MANAGED_RESOURCE_TYPES: Readonly<Record<string, readonly string[]>>
   "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": [SIDS.role],
   "aws-native:sagemaker:Pipeline": [SIDS.cloudControl, SIDS.pipeline, SIDS.passRole, SIDS.objects],
   "aws-native:sagemaker:ModelPackageGroup": [SIDS.cloudControl, SIDS.modelPackageGroup],
+  ...SERVING_MANAGED_RESOURCE_TYPES,
   ...APPROVAL_MANAGED_RESOURCE_TYPES,
 };
 
@@ -296,6 +298,8 @@ export function deployerPolicy(config: StackConfig, options: DeployerPolicyOptio
   // Deploy on approval: the rule, its topic, key and queue, and the GitHub dispatch when configured.
   statements.push(...approvalEventsDeployerStatements(config, ROLE_ACTIONS));
 
+  // The serving stack (infra/serving/) and the driver's endpoint calls.
+  statements.push(...servingDeployerStatements(config, ROLE_ACTIONS));
   if (config.bucket.kmsKeyArn) {
     // SSE-KMS: uploading (code, data) needs a data key, reading (definitions, metrics) needs Decrypt.
     statements.push({ Sid: SIDS.kms, Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"], Resource: config.bucket.kmsKeyArn });

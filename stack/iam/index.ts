@@ -8,3 +8,4 @@ export * from "./lint";
 export * from "./approvalEvents";
 export * from "./approvalEventsDeployer";
 export * from "./servingRole";
+export * from "./servingDeployer";

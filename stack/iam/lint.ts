@@ -11,6 +11,8 @@ export const STAR_RESOURCE_ALLOWLIST: Readonly<Record<string, string>> = {
   "ecr:GetAuthorizationToken": "ECR login tokens are account-wide; IAM defines no resource for this action",
   "cloudwatch:PutMetricData": "metrics have no ARN; narrow it with a cloudwatch:namespace condition instead",
   "sts:GetCallerIdentity": "identifies the caller; IAM defines no resource for this action",
+  "application-autoscaling:DescribeScalableTargets": "Application Auto Scaling defines no resource for reading targets",
+  "application-autoscaling:DescribeScalingPolicies": "Application Auto Scaling defines no resource for reading policies",
   "kms:CreateKey": "the key does not exist yet; IAM defines no resource for this action (narrow it with aws:RequestTag conditions)",
 };
 

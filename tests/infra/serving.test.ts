@@ -6,6 +6,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { servingProgram, type ServingProgramOutputs } from "../../infra/serving";
+import { CODE_KEY, KMS_KEY, runServing, servedFor, type Served } from "../harness/servingMocks";
 import { parseStackConfig, type StackConfig } from "../../stack/config";
 import { asList, type PolicyStatement } from "../../stack/iam/document";
 import { lintPolicy } from "../../stack/iam/lint";
@@ -26,46 +27,6 @@ const T = {
   target: "aws:appautoscaling/target:Target",
   policy: "aws:appautoscaling/policy:Policy",
 };
-
-const KMS_KEY = "arn:aws:kms:us-east-1:333333333333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-const CODE_KEY = `code/${"a".repeat(64)}/sourcedir.tar.gz`;
-
-interface Served {
-  readonly arn: string;
-  readonly modelDataUrl: string;
-  readonly codeUrl: string;
-}
-
-function servedFor(config: StackConfig, version: number): Served {
-  const bucket = `ml-pipeline-${config.env}-${config.accountId}-${config.region}`;
-  return {
-    arn: `arn:aws:sagemaker:${config.region}:${config.accountId}:model-package/ml-pipeline-${config.env}-titanic-xgboost/${version}`,
-    modelDataUrl: `s3://${bucket}/artifacts/models/pipelines-x-TrainModel-${version}/output/model.tar.gz`,
-    codeUrl: `s3://${bucket}/${CODE_KEY}`,
-  };
-}
-
-async function runServing(env: string, overrides: Record<string, unknown> = {}, version = 3, trainingOverrides: Record<string, string> = {}) {
-  const values = { ...stackConfigFile(env), ...overrides };
-  const config = parseStackConfig(values, env);
-  const served = servedFor(config, version);
-  const trainingOutputs = { bucketName: `ml-pipeline-${env}-${config.accountId}-${config.region}`, modelPackageGroupName: `ml-pipeline-${env}-titanic-xgboost`, region: config.region, accountId: config.accountId, ...trainingOverrides };
-  const references: string[] = [];
-  const run = await runUnderMocks(
-    env,
-    { "ml-pipeline-serving:modelPackageArn": served.arn, "ml-pipeline-serving:modelDataUrl": served.modelDataUrl, "ml-pipeline-serving:codeUrl": served.codeUrl, "ml-pipeline:accountId": config.accountId },
-    servingProgram({ config }),
-    {
-      project: "ml-pipeline-serving",
-      state: (type, _name, inputs) => {
-        if (type !== T.reference) return undefined;
-        references.push(String(inputs.name));
-        return { outputs: trainingOutputs, secretOutputNames: [] };
-      },
-    },
-  );
-  return { run, config, served, references };
-}
 
 const statementsOf = (policy: unknown): PolicyStatement[] => (JSON.parse(policy as string) as { Statement: PolicyStatement[] }).Statement;
 
