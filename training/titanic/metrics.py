@@ -85,29 +85,41 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> Interval:
 
 
 def bootstrap_f1_auc(y: np.ndarray, proba: np.ndarray, threshold: float, resamples: int = BOOTSTRAP_RESAMPLES,
-                     seed: int = BOOTSTRAP_SEED) -> Dict[str, Tuple[Interval, float]]:
+                     seed: int = BOOTSTRAP_SEED, block_counts: int = 2000000) -> Dict[str, Tuple[Interval, float]]:
     """Percentile-bootstrap 95 % intervals and standard errors of F1 and AUC (deterministic: seeded).
 
     Every resample is a vector of row counts (multinomial); AUC of a resample is the count-weighted
-    Mann-Whitney statistic over the fixed positive x negative comparison matrix, so no re-sorting."""
+    Mann-Whitney statistic, summed per distinct score (positives at a score beat the negatives below it
+    and tie those at it), so no re-sorting and no positive x negative matrix: memory is linear in the
+    rows, whatever their number. Resamples are drawn in blocks from the one seeded stream; every sum is of
+    whole and half counts, exact in float64, so the values equal the pairwise definition's. A block holds
+    about block_counts row counts (16 MB by default)."""
     rng = np.random.RandomState(seed)
     n = len(y)
-    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=resamples).astype(np.float64)
     pred = (proba >= threshold).astype(np.float64)
-    pos, neg = y == 1, y == 0
-    tp = counts @ (pred * pos)
-    fp = counts @ (pred * neg)
-    fn = counts @ ((1.0 - pred) * pos)
-    denominator = 2.0 * tp + fp + fn
-    f1 = np.where(denominator > 0, 2.0 * tp / np.where(denominator > 0, denominator, 1.0), 0.0)
-    sp, sn = proba[pos], proba[neg]
-    wins = (sp[:, None] > sn[None, :]).astype(np.float64) + 0.5 * (sp[:, None] == sn[None, :])
-    cp, cn = counts[:, pos], counts[:, neg]
-    weight = cp.sum(axis=1) * cn.sum(axis=1)
-    ok = weight > 0
-    auc = ((cp @ wins) * cn).sum(axis=1)[ok] / weight[ok]
+    pos = (y == 1).astype(np.float64)
+    neg = 1.0 - pos
+    order = np.argsort(proba, kind="mergesort")
+    starts = np.r_[0, np.flatnonzero(np.diff(proba[order])) + 1]  # first row of each distinct score
+    pos_sorted, neg_sorted = pos[order], neg[order]
+    f1_parts, auc_parts = [], []
+    block = max(1, min(resamples, block_counts // max(n, 1)))
+    for start in range(0, resamples, block):
+        counts = rng.multinomial(n, np.full(n, 1.0 / n), size=min(block, resamples - start)).astype(np.float64)
+        tp = counts @ (pred * pos)
+        fp = counts @ (pred * neg)
+        fn = counts @ ((1.0 - pred) * pos)
+        denominator = 2.0 * tp + fp + fn
+        f1_parts.append(np.where(denominator > 0, 2.0 * tp / np.where(denominator > 0, denominator, 1.0), 0.0))
+        c = counts[:, order]
+        cp = np.add.reduceat(c * pos_sorted, starts, axis=1)  # positives per distinct score
+        cn = np.add.reduceat(c * neg_sorted, starts, axis=1)
+        below = np.cumsum(cn, axis=1) - cn  # negatives strictly below each score
+        weight = cp.sum(axis=1) * cn.sum(axis=1)
+        ok = weight > 0
+        auc_parts.append((cp * (below + 0.5 * cn)).sum(axis=1)[ok] / weight[ok])
     out: Dict[str, Tuple[Interval, float]] = {}
-    for name, values in (("f1", f1), ("auc", auc)):
+    for name, values in (("f1", np.concatenate(f1_parts)), ("auc", np.concatenate(auc_parts))):
         lo, hi = np.percentile(values, [2.5, 97.5])
         out[name] = ((float(lo), float(hi)), float(values.std(ddof=1)))
     return out
