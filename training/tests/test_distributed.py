@@ -239,3 +239,56 @@ def test_an_interrupted_distributed_run_resumes_from_the_masters_checkpoint(part
     # every host continued from the master's trees: the resumed model is the uninterrupted one
     assert (resumed_cluster.model_dir("algo-1") / "xgboost-model.json").read_bytes() == \
         (plain_cluster.model_dir("algo-1") / "xgboost-model.json").read_bytes()
+
+
+# The shape of the SageMaker XGBoost container's helper (sagemaker_xgboost_container.distributed.Rabit at
+# the xgboost.rabit era): the master starts a tracker that ranks workers by address (all 127.0.0.1 here, so
+# the ranks do not follow the host names), every host calls xgboost.rabit.init with DMLC_* arguments.
+CONTAINER_HELPER = '''import sys
+from xgboost import rabit
+from xgboost.tracker import RabitTracker
+
+
+class RabitHelper:
+    def __init__(self, is_master, current_host, master_port):
+        self.is_master, self.current_host, self.master_port = is_master, current_host, master_port
+
+
+class Rabit:
+    def __init__(self, hosts, current_host=None, master_host=None, port=None):
+        self.hosts = sorted(hosts)
+        self.current_host = current_host
+        self.master_host = master_host or self.hosts[0]
+        self.port = port or 9099
+
+    def __enter__(self):
+        print("container helper: %s of %s on port %d" % (self.current_host, ",".join(self.hosts), self.port))
+        if self.current_host == self.master_host:
+            self.tracker = RabitTracker(host_ip="127.0.0.1", n_workers=len(self.hosts), port=self.port)
+            self.tracker.start(len(self.hosts))
+        rabit.init([("DMLC_NUM_WORKER=%d" % len(self.hosts)).encode(), b"DMLC_TRACKER_URI=127.0.0.1",
+                    ("DMLC_TRACKER_PORT=%d" % self.port).encode(), b"DMLC_WORKER_CONNECT_RETRY=60"])
+        return RabitHelper(self.current_host == self.master_host, self.current_host, self.port)
+
+    def __exit__(self, *exc):
+        rabit.finalize()
+'''
+
+
+def test_the_containers_helper_is_used_when_importable(parts: List[Path], real_job: Job, tmp_path: Path) -> None:
+    package = tmp_path / "site" / "sagemaker_xgboost_container"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "distributed.py").write_text(CONTAINER_HELPER, encoding="utf-8")
+    cluster = Cluster(tmp_path / "job", parts, 3)
+    for host in cluster.hosts:
+        cluster.env[host]["PYTHONPATH"] = str(tmp_path / "site")
+    results = cluster.run()
+    for host, res in results.items():
+        assert res.returncode == 0, "%s: %s" % (host, res.stderr)
+        assert "container helper: %s of algo-1,algo-2,algo-3 on port %s" % (
+            host, cluster.env[host]["ML_PIPELINE_TRACKER_PORT"]) in res.stdout
+    with open(os.path.join(real_job.model_dir, "preprocessing.json"), encoding="utf-8") as f:
+        single = json.load(f)["encoder"]
+    with open(cluster.model_dir("algo-1") / "preprocessing.json", encoding="utf-8") as f:
+        assert json.load(f)["encoder"] == single
