@@ -5,7 +5,8 @@
  * answers), a deploy while serving swaps the server's model, the server stops on the signal, undeploy.
  */
 import { strict as assert } from "node:assert";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import * as net from "node:net";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError } from "../../../automation/core/errors";
@@ -167,5 +168,42 @@ describe("local serving end to end", function () {
       serving().serve({ port: 0, log: () => undefined, signal: new AbortController().signal }),
       (e: unknown) => e instanceof UsageError && /nothing is deployed to local/.test(e.message),
     );
+  });
+
+  it("npm run automate -- serve: prints its URL, and SIGTERM drains and stops it with exit 130, leaving no server record", async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, "127.0.0.1", () => {
+        const { port: free } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const child = spawn(process.execPath, ["-r", TS_REGISTER, "automation/automate.ts", "serve", "--env", "local", "--port", String(port), "--version", "2"], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ML_PIPELINE_HOME: home, PYTHON: testPython() },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (chunk: Buffer) => ((stdout += chunk.toString()), stdout.includes("serving on") && resolve()));
+        void exited.then((code) => reject(new Error(`serve exited ${code} before it was ready: ${stderr}`)));
+      });
+      assert.match(stdout, new RegExp(`^serving on http://127\\.0\\.0\\.1:${port} `));
+      assert.equal(((await (await fetch(`http://127.0.0.1:${port}/ping`)).json()) as { version: number }).version, 2);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    assert.equal(await exited, 130, stderr);
+    assert.match(stderr, /stopping: finishing the requests in flight[\s\S]*server stopped/);
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/ping`), "the port is closed");
+    const db = openDatabase(home);
+    try {
+      assert.equal((db.prepare("SELECT COUNT(*) AS n FROM servers").get() as { n: number }).n, 0);
+    } finally {
+      db.close();
+    }
   });
 });
