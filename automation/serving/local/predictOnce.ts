@@ -14,7 +14,9 @@ export async function predictOnce(python: string, model: LocalModelSource, reque
     } catch (error) {
       throw new OperationError(`cannot load version ${model.version} (${model.modelPath}): ${(error as Error).message}`);
     }
-    const reply = await worker.request({ contentType: request.contentType, accept: "application/json", body: Buffer.from(request.body, "utf8") });
+    const reply = await worker.request({ contentType: request.contentType, accept: "application/json", body: Buffer.from(request.body, "utf8") }).catch((error: Error) => {
+      throw new OperationError(`version ${model.version}: ${error.message}`); // the worker died: not the request's fault
+    });
     return parsePredictions(reply.status, reply.body, request.rows);
   } finally {
     await worker.stop();
