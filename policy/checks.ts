@@ -112,6 +112,8 @@ export function policyDocumentsOf(type: string, props: Record<string, unknown>):
     case "aws:iam/userPolicy:UserPolicy":
     case "aws:iam/groupPolicy:GroupPolicy":
     case "aws:s3/bucketPolicy:BucketPolicy":
+    case "aws:sns/topicPolicy:TopicPolicy":
+    case "aws:sqs/queuePolicy:QueuePolicy":
       return props.policy === undefined ? [] : [{ where: "policy", document: props.policy }];
     case "aws:s3/bucket:Bucket":
     case "aws:s3/bucketV2:BucketV2":

@@ -34,6 +34,23 @@ const CASES: readonly { title: string; mutate: (rs: FakeResource[]) => void; pol
   { title: "no group filter", mutate: (rs) => editPattern(rs, (p) => delete p.detail.ModelPackageGroupName), policy: approvalRuleMatchesApprovalsOnly.name, says: /other environments/ },
   { title: "a prefix match on the group", mutate: (rs) => editPattern(rs, (p) => (p.detail.ModelPackageGroupName = [{ prefix: "ml-pipeline-" }])), policy: approvalRuleMatchesApprovalsOnly.name, says: /exactly one detail\.ModelPackageGroupName/ },
   { title: "another environment's group", mutate: (rs) => editPattern(rs, (p) => (p.detail.ModelPackageGroupName = ["ml-pipeline-prod-titanic-xgboost"])), policy: approvalRuleMatchesApprovalsOnly.name, says: /not in this stack's group.*approvalEventPattern/ },
+  {
+    title: "a topic policy that lets anyone publish anything",
+    mutate: (rs) => {
+      const policy = one(rs, "aws:sns/topicPolicy:TopicPolicy");
+      const document = JSON.parse(policy.props.policy as string) as { Statement: Record<string, unknown>[] };
+      document.Statement[0] = { ...document.Statement[0], Action: "sns:*" };
+      policy.props.policy = JSON.stringify(document);
+    },
+    policy: "iam-no-wildcard-actions",
+    says: /approval-events-topic-policy .*"sns:\*"; name each action it needs/,
+  },
+  {
+    title: "a dead-letter queue policy that is not a policy",
+    mutate: (rs) => void (one(rs, "aws:sqs/queuePolicy:QueuePolicy").props.policy = "{not json"),
+    policy: "iam-policy-document-valid",
+    says: /approval-events-dlq-policy .*pass a JSON policy document/,
+  },
   { title: "an unencrypted topic", mutate: (rs) => void delete one(rs, T.snsTopic).props.kmsMasterKeyId, policy: snsTopicEncrypted.name, says: /is not encrypted; set kmsMasterKeyId to a customer managed KMS key/ },
   { title: "the AWS managed alias/aws/sns", mutate: (rs) => void (one(rs, T.snsTopic).props.kmsMasterKeyId = "alias/aws/sns"), policy: snsTopicEncrypted.name, says: /AWS managed key alias\/aws\/sns, which EventBridge cannot use/ },
 ];
