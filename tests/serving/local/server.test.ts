@@ -5,6 +5,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as http from "node:http";
+import * as fc from "fast-check";
 import { UsageError, OperationError } from "../../../automation/core/errors";
 import { predictOnce, startLocalServer, type LocalModelServer, type LocalModelSource } from "../../../automation/serving/local";
 import { fixtureRoot, handlerAnswers, packModel, PYTHON, trainModel, type TestRequest } from "./fixture";
@@ -116,6 +117,25 @@ describe("local model server (end to end)", function () {
     assert.equal(method.headers.allow, "POST");
     // the server still serves after all of them
     assert.equal((await post(server.url, JSON_ONE, "application/json")).status, 200);
+  });
+
+  it("never answers a client's mistake with a 5xx: random bodies, content types and accept headers", async () => {
+    const record = fc.dictionary(fc.constantFrom("Pclass", "Sex", "Age", "SibSp", "Parch", "Fare", "Cabin", "Name", "Embarked", "age", "Survived", ""), fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 })));
+    const body = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.array(record, { maxLength: 4 }).map((instances) => JSON.stringify({ instances })),
+      fc.array(fc.array(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("3", "male", "Pclass", "Sex", "", "nan", "-1", "1e309")), { maxLength: 5 }), { maxLength: 4 }).map((rows) => rows.map((r) => r.join(",")).join("\n")),
+    );
+    const contentType = fc.constantFrom("application/json", "text/csv", "text/csv; charset=utf-8", "application/x-npy", "", "APPLICATION/JSON");
+    const accept = fc.constantFrom("", "application/json", "text/csv", "*/*", "application/xml");
+    await fc.assert(
+      fc.asyncProperty(body, contentType, accept, async (b, type, acc) => {
+        const answer = await call(server.url, "POST", "/invocations", b, { ...(type ? { "Content-Type": type } : {}), ...(acc ? { Accept: acc } : {}) });
+        assert.ok(answer.status === 200 || (answer.status >= 400 && answer.status < 500), `${answer.status} ${answer.body} for ${JSON.stringify([b, type, acc])}`);
+        if (answer.status !== 200) assert.equal(typeof (JSON.parse(answer.body) as { error: unknown }).error, "string");
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it("refuses a body over 6 MB with 413: from Content-Length before reading it, and while streaming one without", async () => {
