@@ -61,7 +61,7 @@ describe("--data on the command line", () => {
   it("npm run automate resolves --data from the folder npm was started in (INIT_CWD) and prints no stack trace", function () {
     this.timeout(120_000);
     fs.mkdirSync(path.join(caller, "titanic"));
-    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "automation/automate.ts", "--data", "titanic"], {
+    const result = spawnSync(process.execPath, ["-r", "./scripts/ts-register.js", "automation/automate.ts", "--data", "titanic"], {
       cwd: REPO_ROOT,
       env: { ...process.env, INIT_CWD: caller, ML_PIPELINE_HOME: path.join(caller, "home") },
       encoding: "utf8",

@@ -25,6 +25,7 @@ import { installEngine, type Engine } from "./harness/engine";
 import { checkDeployed, displayType, escape, fragmentLines, nameOf, stateChanges } from "./harness/expectations";
 import { descendants, newLane, stopAll, suiteRoot, type Lane, type Run, type StackState } from "./harness/lane";
 import { childCpuSeconds, SkipStep, StepGraph, timingReport, type Dependency, type Timing } from "./harness/steps";
+import { CpuSampler } from "./harness/cpuSampler";
 
 const IN_CI = process.env.CI === "true";
 const ACCOUNT = { dev: "111111111111", staging: "222222222222", prod: "333333333333" } as const;
@@ -309,7 +310,9 @@ const protectPolicies = step("protect", "every guardrail broken once", [protectT
   const pulumiYaml = lane.readFile("Pulumi.yaml");
   const main = /^main:\s*(\S+)\s*$/m.exec(pulumiYaml)?.[1];
   assert.ok(main, "Pulumi.yaml has a main");
-  lane.writeFile("Pulumi.yaml", pulumiYaml.replace(/^main:.*$/m, "main: tests/engine/fixtures/breakingProgram.ts"));
+  // Node runs in main's folder, so the transpile cache's loader (Pulumi.yaml's nodeargs) is given by its absolute path.
+  const loader = `--require ${path.join(lane.tree, "scripts", "ts-register.js")}`;
+  lane.writeFile("Pulumi.yaml", pulumiYaml.replace(/^main:.*$/m, "main: tests/engine/fixtures/breakingProgram.ts").replace(/--require \S*ts-register\.js/, loader));
   try {
     const { run, summary } = await up(lane, "dev", { ENGINE_SUITE_PROGRAM: path.resolve(lane.tree, main), ENGINE_SUITE_BREAK: BREAKAGES.map((b) => b.policy).join(",") });
     return { run, summary, before, after: await lane.state("dev") };
@@ -346,12 +349,14 @@ describe("engine: the real Pulumi engine (stub providers)", function () {
   this.timeout(600_000);
   const timings: Timing[] = [];
   let suiteStart = 0;
+  const sampler = new CpuSampler();
   let finished: Promise<void> | undefined;
   const notes: string[] = [];
 
   before(async function () {
     this.timeout(180_000);
     suiteStart = Date.now();
+    sampler.start();
     const found = installEngine();
     if ("missing" in found) {
       graph.cancel(new SkipStep(found.missing));
@@ -410,8 +415,13 @@ describe("engine: the real Pulumi engine (stub providers)", function () {
     await world.fake?.close();
     if (world.root && !process.env.ENGINE_SUITE_KEEP) fs.rmSync(world.root, { recursive: true, force: true });
     if (suiteStart) {
-      const cpu = childCpuSeconds() + process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
-      notes.push(`CPU: ${cpu.toFixed(0)} s in all (suite process and every subprocess): at least ${(cpu / 2).toFixed(0)} s of wall time on 2 cores`);
+      const own = process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
+      const reaped = childCpuSeconds() + own;
+      const sampled = sampler.stop();
+      const cpu = sampled.total + own;
+      notes.push(`CPU: ${cpu.toFixed(0)} s in all (suite process and every process it started, sampled from /proc): at least ${(cpu / 2).toFixed(0)} s of wall time on 2 cores`);
+      notes.push(`  by kind: ${[`suite process ${own.toFixed(0)} s`, ...sampled.kinds.map((k) => `${k.kind} ${k.seconds.toFixed(0)} s (${k.processes})`)].join(", ")}`);
+      notes.push(`  (reaped-children accounting, which misses re-parented processes: ${reaped.toFixed(0)} s)`);
       console.log(`\n${timingReport(timings, (Date.now() - suiteStart) / 1000, notes)}\n`);
     }
   });

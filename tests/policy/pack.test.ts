@@ -1,8 +1,9 @@
 /**
  * The policy pack as the Pulumi CLI runs it: `policyPackDirectories` points at a complete local pack, and
  * the pack starts through the SDK's own policy-pack host (`@pulumi/pulumi/cmd/run-policy-pack`, which
- * type-checks the TypeScript with ts-node and policy/tsconfig.json), prints its gRPC port and answers the
- * analyzer calls the CLI makes. Traffic stays on 127.0.0.1.
+ * registers ts-node; package.json's main, pack.js, loads index.ts through the transpile cache instead, so
+ * nothing is compiled at start), prints its gRPC port and answers the analyzer calls the CLI makes.
+ * Traffic stays on 127.0.0.1.
  */
 import { strict as assert } from "node:assert";
 import { spawn, type ChildProcess } from "node:child_process";

@@ -110,14 +110,14 @@ export class Lane {
     return credentialsFor(this.account, this.options.tag).AWS_ACCESS_KEY_ID;
   }
 
-  /** `npm run automate -- <args>` in the lane's tree (node + ts-node, as package.json runs it). */
+  /** `npm run automate -- <args>` in the lane's tree (node + the transpile cache, as package.json runs it). */
   automate(args: readonly string[], extraEnv: Readonly<Record<string, string>> = {}): Running {
-    return this.spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "automation/automate.ts", ...args], this.tree, extraEnv, `automate ${args.join(" ")}`);
+    return this.spawn(process.execPath, ["-r", "./scripts/ts-register.js", "automation/automate.ts", ...args], this.tree, extraEnv, `automate ${args.join(" ")}`);
   }
 
-  /** A TypeScript script of the lane's tree, run like the CLI (node + ts-node), e.g. a fixture. */
+  /** A TypeScript script of the lane's tree, run like the CLI (node + the transpile cache), e.g. a fixture. */
   automateScript(script: string, args: readonly string[], extraEnv: Readonly<Record<string, string>> = {}): Running {
-    return this.spawn(process.execPath, ["-r", "ts-node/register/transpile-only", script, ...args], this.tree, extraEnv, `${script} ${args.join(" ")}`);
+    return this.spawn(process.execPath, ["-r", "./scripts/ts-register.js", script, ...args], this.tree, extraEnv, `${script} ${args.join(" ")}`);
   }
 
   /** The plain Pulumi CLI in `cwd` (default: the lane's tree). */
@@ -236,7 +236,7 @@ function laneEnv(options: LaneOptions, backend: string, account: string): NodeJS
     ...options.engine.env,
     PULUMI_BACKEND_URL: `file://${backend}`,
     PULUMI_CONFIG_PASSPHRASE: "engine-suite",
-    // The program is type-checked by `tsc -p .` in npm test; the engine need not do it again on every run.
+    // The program is type-checked by `tsc -p .` in npm test; were ts-node to run it, not again on every run.
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
     // Offline: never try to download a plugin (a missing one is an error at once).
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
