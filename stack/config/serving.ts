@@ -1,6 +1,6 @@
 /**
  * `ml-pipeline:serving`: how the environment's SageMaker endpoint serves the deployed version
- * (docs/configuration.md#ml-pipelineserving). Read here, checked with the rest of the stack's config
+ * (docs/configuration.md#serving-ml-pipelineserving). Read here, checked with the rest of the stack's config
  * (every bad key in one error), used by the serving stack (infra/serving/).
  */
 import { isXgboostInstanceType, XGBOOST_INSTANCE_TYPE_ALLOWED } from "../../pipeline/aws/formats";
