@@ -118,8 +118,8 @@ describe("workflow deploy.yml: structure", () => {
     try {
       const program = buildProgram({ deps: world.deps(), print: () => undefined, setExitCode: () => undefined });
       const deploy = program.commands.find((c) => c.name() === "deploy");
-      // The deploy command lands with the serving work of issue 15; once registered, it must take these flags.
-      if (deploy) for (const flag of flags) assert.ok(deploy.options.some((o) => o.long === flag), `deploy defines no ${flag}`);
+      assert.ok(deploy, "the CLI has a deploy command");
+      for (const flag of flags) assert.ok(deploy.options.some((o) => o.long === flag), `deploy defines no ${flag}`);
     } finally {
       world.cleanup();
     }
