@@ -204,6 +204,14 @@ describe("local model server (end to end)", function () {
     assert.ok(old.every((pid) => !processAlive(pid)), "the old version's workers are stopped");
   });
 
+  it("a swap to a version that cannot load changes nothing: the served version answers on", async () => {
+    const pids = server.workerPids();
+    await assert.rejects(server.swap({ version: 7, packageArn: "local:7", modelPath: `${root}/missing.tar.gz` }), /model not found/);
+    assert.equal(server.served().version, 2);
+    assert.deepEqual(server.workerPids(), pids);
+    assert.equal((await post(server.url, CSV, "text/csv")).body, expected[1]![2]);
+  });
+
   it("close() finishes an in-flight request, then stops every worker and the listener", async () => {
     const pids = server.workerPids();
     for (const pid of pids) process.kill(pid, "SIGSTOP"); // the request is surely with a worker when close() starts
@@ -221,9 +229,13 @@ describe("local model server (end to end)", function () {
   });
 
   it("predictOnce: one worker, one request, the handlers' answer; a bad request is a UsageError naming the field", async () => {
-    const predictions = await predictOnce(PYTHON, v2, { contentType: "text/csv", body: CSV, rows: 3 });
-    assert.deepEqual(predictions, (JSON.parse(expected[1]![2]!) as { predictions: unknown }).predictions);
-    await assert.rejects(predictOnce(PYTHON, v1, { contentType: "application/json", body: JSON.stringify({ instances: [{ Sex: "male" }] }), rows: 1 }), (e: Error) => e instanceof UsageError && /required column Pclass is missing/.test(e.message));
+    const [predictions, refused] = await Promise.allSettled([
+      predictOnce(PYTHON, v2, { contentType: "text/csv", body: CSV, rows: 3 }),
+      predictOnce(PYTHON, v1, { contentType: "application/json", body: JSON.stringify({ instances: [{ Sex: "male" }] }), rows: 1 }),
+    ]);
+    assert.equal(predictions.status, "fulfilled");
+    assert.deepEqual(predictions.status === "fulfilled" && predictions.value, (JSON.parse(expected[1]![2]!) as { predictions: unknown }).predictions);
+    assert.ok(refused.status === "rejected" && refused.reason instanceof UsageError && /required column Pclass is missing/.test((refused.reason as Error).message), String(refused.status === "rejected" && refused.reason));
   });
 
   it("refuses to start on a model it cannot load, naming it", async () => {
