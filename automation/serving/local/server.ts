@@ -68,7 +68,10 @@ class LocalServer implements LocalModelServer {
       this.http.close();
       throw new OperationError(`cannot serve version ${this.model.version} (${this.model.modelPath}): ${(error as Error).message}`);
     }
-    await this.confirmPing();
+    await this.confirmPing().catch(async (error: Error) => {
+      await this.close();
+      throw error;
+    });
     this.options.log(`serving version ${this.model.version} at ${this.url} with ${this.workers} worker${this.workers === 1 ? "" : "s"}`);
   }
 
