@@ -62,13 +62,28 @@ async function putOnce(store: ObjectStore, key: string, content: Buffer, sha256:
   return uploaded;
 }
 
+export interface StageOptions {
+  /** Where the CSV came from, for messages. */
+  readonly source: string;
+  /** The 0/1 column the split is stratified by. */
+  readonly target: string;
+  /** TrainFile: the name of the training split's `.parts/` folder. */
+  readonly trainFile: string;
+  /** TestFile: the test split's file name. */
+  readonly testFile: string;
+  readonly log: Log;
+  /** The split of `csv` by `target`, when the caller already made it (up's pre-run check): a large file is parsed once. */
+  readonly split?: Split;
+}
+
 export async function stageData(
   store: ObjectStore,
   csv: Buffer,
-  options: { readonly source: string; readonly target: string; readonly trainFile: string; readonly testFile: string; readonly log: Log },
+  options: StageOptions,
 ): Promise<StageResult> {
-  const split: Split = splitCsv(csv, { source: options.source, target: options.target, trainName: options.trainFile, testName: options.testFile });
+  const split: Split = options.split ?? splitCsv(csv, { source: options.source, target: options.target, trainName: options.trainFile, testName: options.testFile });
   const { train, test } = split;
+  const [trainFile, testFile] = [options.trainFile, options.testFile];
   const sha = (s: string) => s.slice(0, 12);
 
   const parts = partFiles(train.header, train.records, train.rowBytes);
@@ -76,17 +91,17 @@ export async function stageData(
   let partsUploaded = 0;
   for (let start = 0; start < parts.length; start += CONCURRENT_PUTS) {
     const batch = parts.slice(start, start + CONCURRENT_PUTS);
-    const written = await Promise.all(batch.map((p) => putOnce(store, stagedPartKey(train.sha256, train.name, p.index), p.content, p.sha256)));
+    const written = await Promise.all(batch.map((p) => putOnce(store, stagedPartKey(train.sha256, trainFile, p.index), p.content, p.sha256)));
     partsUploaded += written.filter(Boolean).length;
-    for (const p of batch) stagedParts.push({ key: stagedPartKey(train.sha256, train.name, p.index), sha256: p.sha256, rows: p.rows, bytes: p.content.length });
+    for (const p of batch) stagedParts.push({ key: stagedPartKey(train.sha256, trainFile, p.index), sha256: p.sha256, rows: p.rows, bytes: p.content.length });
   }
-  const trainKey = stagedPartsPrefix(train.sha256, train.name);
+  const trainKey = stagedPartsPrefix(train.sha256, trainFile);
   const trainBytes = stagedParts.reduce((sum, p) => sum + p.bytes, 0);
   options.log(
     `${partsUploaded > 0 ? "staged" : "unchanged"} ${store.uri(trainKey)} (${train.rows} rows in ${parts.length} parts, ${partsUploaded} written, sha256 ${sha(train.sha256)})`,
   );
 
-  const testKey = stagedDataKey(test.sha256, test.name);
+  const testKey = stagedDataKey(test.sha256, testFile);
   const testUploaded = await putOnce(store, testKey, test.content, test.sha256);
   options.log(`${testUploaded ? "staged" : "unchanged"} ${store.uri(testKey)} (${test.rows} rows, sha256 ${sha(test.sha256)})`);
 

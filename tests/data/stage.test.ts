@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { compileLocalPipeline } from "../../automation/local";
 import { evaluate, type Json, type JsonObject } from "../../automation/local/expressions";
 import { assembleParts } from "../../automation/data/parts";
+import { splitCsv } from "../../automation/data/split";
 import { stageData, stagedDataParameters, type StageResult } from "../../automation/data/stage";
 import { STEP } from "../../pipeline/titanic/titanicPipeline";
 import { MemoryStore, TITANIC_CSV } from "../cli/fakes";
@@ -82,6 +83,14 @@ describe("data staging", () => {
       assert.equal(createHash("sha256").update(rows).digest("hex"), run.train.sha256, "the training rows are the ones whose hash the run records");
       assert.equal(store.objects.get(key(read.test))!.sha256, run.test.sha256);
     }
+  });
+
+  it("stages a split made earlier (up's pre-run check) without parsing the CSV again, under the file names given", async () => {
+    const fresh = await stageData(new MemoryStore("s3://b"), TITANIC_CSV, options);
+    const split = splitCsv(TITANIC_CSV, { source: "x.csv", target: "Survived", trainName: "train", testName: "test" });
+    const store = new MemoryStore("s3://b");
+    const reused = await stageData(store, Buffer.alloc(0), { ...options, split });
+    assert.deepEqual(reused, fresh, "the same keys, hashes and parts as splitting here");
   });
 
   it("without the driver's hashes the definition reads data/unknown/, a prefix staging never writes", () => {

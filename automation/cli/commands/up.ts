@@ -15,7 +15,7 @@ import { summaryStatus, type DeployReport, type EnvironmentReport, type RunSumma
 import type { Log, ProgressSink, RunOutcome, RunRequest } from "../../core/run";
 import type { DataSource } from "../../data/source";
 import { partCount } from "../../data/parts";
-import { splitCsv } from "../../data/split";
+import { splitCsv, type Split } from "../../data/split";
 import { stageData, stagedDataParameters, type StageResult } from "../../data/stage";
 import { pipelineFacts, type Deployment, type Environment, type EnvironmentPipeline } from "../../environment";
 
@@ -106,15 +106,15 @@ export async function up(environments: readonly Environment[], options: UpOption
     planned.push({ env, parameters, effective: effectiveParameters(parameters, pipeline.declarations), declared, definitionSha256: pipeline.definitionSha256, champion: champions[i] });
     return { label: `environment ${env.name}`, check };
   });
+  const splits = new Map<string, Split>();
   if (data) {
     // The split is checked once per target column in use (the Target parameter may be overridden; a
     // target the data lacks is already a problem of the check above).
-    const trainingParts = new Map<string, number>();
     for (const target of new Set(planned.map((p) => p.effective.Target ?? DEFAULT_TARGET))) {
       if (header && !header.includes(target)) continue;
       try {
-        const { train } = splitCsv(data.csv, { source: data.source, target, trainName: "train", testName: "test" });
-        trainingParts.set(target, partCount(train.rows, train.rowBytes));
+        // Kept for staging: a large file is parsed and split once.
+        splits.set(target, splitCsv(data.csv, { source: data.source, target, trainName: "train", testName: "test" }));
       } catch (error) {
         if (!(error instanceof UsageError)) throw error;
         dataProblems.push(error.message);
@@ -122,8 +122,8 @@ export async function up(environments: readonly Environment[], options: UpOption
     }
     // More training instances than staged part files: some would get no rows (docs/pipeline.md#scaling-out).
     for (const plan of planned) {
-      const parts = trainingParts.get(plan.effective.Target ?? DEFAULT_TARGET);
-      if (parts !== undefined) dataProblems.push(...scaleOutProblems(`environment ${plan.env.name}`, plan.effective, parts, data.source));
+      const train = splits.get(plan.effective.Target ?? DEFAULT_TARGET)?.train;
+      if (train) dataProblems.push(...scaleOutProblems(`environment ${plan.env.name}`, plan.effective, partCount(train.rows, train.rowBytes), data.source));
     }
   }
   const refused = runCheckError(checks);
@@ -139,7 +139,7 @@ export async function up(environments: readonly Environment[], options: UpOption
       interruption = "Stopped";
       break;
     }
-    const report = await upOne(plan, options, deps, data, tracker);
+    const report = await upOne(plan, options, deps, data && { source: data, splits }, tracker);
     reports.push(report.env);
     if (report.interruption) interruption = report.interruption;
     if (summaryStatus([report.env], report.interruption) !== "Succeeded") break;
@@ -147,7 +147,13 @@ export async function up(environments: readonly Environment[], options: UpOption
   return { status: summaryStatus(reports, interruption), environments: reports };
 }
 
-async function upOne(plan: Planned, options: UpOptions, deps: UpDeps, data: DataSource | undefined, tracker: ChangeTracker): Promise<EnvOutcome> {
+/** The data to stage, and its splits by target column as the pre-run check made them. */
+interface PlannedData {
+  readonly source: DataSource;
+  readonly splits: ReadonlyMap<string, Split>;
+}
+
+async function upOne(plan: Planned, options: UpOptions, deps: UpDeps, data: PlannedData | undefined, tracker: ChangeTracker): Promise<EnvOutcome> {
   const { env } = plan;
   const operation = { onOutput: (line: string) => deps.log(`[${env.name}] ${line}`), signal: deps.deploySignal, onChanging: () => (tracker.changed = true) };
   const started = deps.now();
@@ -182,10 +188,13 @@ function failed(plan: Planned, outputs: Readonly<Record<string, string>>, deploy
   };
 }
 
-async function stage(store: Parameters<typeof stageData>[0], data: DataSource, plan: Planned, log: Log): Promise<StageResult> {
-  return stageData(store, data.csv, {
-    source: data.source,
-    target: plan.effective.Target ?? DEFAULT_TARGET,
+async function stage(store: Parameters<typeof stageData>[0], data: PlannedData, plan: Planned, log: Log): Promise<StageResult> {
+  const target = plan.effective.Target ?? DEFAULT_TARGET;
+  const split = data.splits.get(target);
+  return stageData(store, data.source.csv, {
+    source: data.source.source,
+    target,
+    ...(split ? { split } : {}),
     trainFile: plan.effective.TrainFile ?? DEFAULT_TRAIN_FILE,
     testFile: plan.effective.TestFile ?? DEFAULT_TEST_FILE,
     log: (line) => log(`[${plan.env.name}] ${line}`),
