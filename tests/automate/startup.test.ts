@@ -18,6 +18,8 @@ interface Started {
   readonly stderr: string;
   /** Packages (node_modules/<name>) loaded by the end of the process. */
   readonly packages: ReadonlySet<string>;
+  /** The repository's own modules loaded by the end of the process, relative to the root (`automation/cli/main.ts`). */
+  readonly modules: readonly string[];
 }
 
 describe("npm run automate: start-up", function () {
@@ -41,7 +43,8 @@ describe("npm run automate: start-up", function () {
     });
     const files = JSON.parse(fs.readFileSync(loadedFile, "utf8")) as string[];
     const packages = new Set(files.map((f) => /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(f)?.[1]?.replace(/\\/g, "/")).filter((p): p is string => p !== undefined));
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr, packages };
+    const modules = files.filter((f) => f.startsWith(REPO_ROOT + path.sep) && !f.includes(`${path.sep}node_modules${path.sep}`)).map((f) => path.relative(REPO_ROOT, f).split(path.sep).join("/"));
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr, packages, modules };
   };
 
   it("npm run automate runs the driver through the transpile cache, with exec (so npm waits for it)", () => {
@@ -64,6 +67,25 @@ describe("npm run automate: start-up", function () {
       assert.deepEqual(heavy.filter((p) => cached.packages.has(p)), [], `loaded: ${[...cached.packages].join(", ")}`);
     });
   }
+
+  // cli/program/lazy.ts: the program is defined without the commands' implementations; each action loads its own.
+  const implementations = /^automation\/(cli\/commands\/|environment\/(?!resolve\.ts$)|local\/|deploy\/|aws\/(?!nodeSupport\.ts$)|data\/)|^pipeline\/compile\.ts$|^stack\//;
+  for (const [args, status] of [[["--help"], 0], [["models", "approve", "--help"], 0], [["frobnicate"], 2], [["up", "--param", "MaxDepth"], 2]] as const) {
+    it(`${args.join(" ")}: exit ${status} without loading any command's implementation, environment, target, data loader or pipeline compiler`, () => {
+      const cached = start("./scripts/ts-register.js", args);
+      assert.equal(cached.status, status, cached.stderr);
+      assert.deepEqual(cached.modules.filter((m) => implementations.test(m)), []);
+    });
+  }
+
+  it("models list loads commands/models.ts and the local registry, no other command's implementation and nothing of deploying", () => {
+    const cached = start("./scripts/ts-register.js", ["models", "list"]);
+    assert.equal(cached.status, 0, cached.stderr);
+    assert.ok(cached.modules.includes("automation/cli/commands/models.ts"));
+    const others = cached.modules.filter((m) => /^automation\/cli\/commands\//.test(m) && m !== "automation/cli/commands/models.ts");
+    assert.deepEqual(others, []);
+    assert.ok(!cached.packages.has("@pulumi/pulumi") && !cached.modules.includes("automation/data/stage.ts"), cached.modules.join(", "));
+  });
 
   it("--help prints exactly what the CLI prints under ts-node (this test process runs it in ts-node)", async () => {
     const cached = start("./scripts/ts-register.js", ["--help"]);
