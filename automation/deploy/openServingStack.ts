@@ -42,7 +42,7 @@ export function pulumiServingStacks(options: ServingStacksOptions): OpenServingS
     // A workspace folder per opened stack: the served version is set in its stack settings before each
     // `up`, so two processes deploying at once never read each other's.
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "ml-pipeline-serving-"));
-    process.once("exit", () => fs.rmSync(workDir, { recursive: true, force: true }));
+    removeAtExit(workDir);
     const workspace: LocalWorkspaceOptions = {
       workDir,
       pulumiCommand: command,
@@ -51,6 +51,13 @@ export function pulumiServingStacks(options: ServingStacksOptions): OpenServingS
     };
     return new PulumiServingStack(env, config, workspace, options.openTrainingStack);
   };
+}
+
+/** The workspace folders this process made, removed when it exits (one listener, however many opens). */
+const workDirs = new Set<string>();
+function removeAtExit(dir: string): void {
+  if (workDirs.size === 0) process.once("exit", () => workDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  workDirs.add(dir);
 }
 
 class PulumiServingStack implements ServingStackDeployer {

@@ -6,67 +6,15 @@
 import { isXgboostInstanceType, XGBOOST_INSTANCE_TYPE_ALLOWED } from "../../pipeline/aws/formats";
 import { projectKey as k } from "./keys";
 import type { Reader } from "./reader";
+import type { ServingSettings } from "./servingTypes";
 
-/** Serverless: SageMaker starts containers per request; no instances, no data capture, no autoscaling policy. */
-export interface ServerlessServing {
-  readonly mode: "serverless";
-  /** Memory of each container, MB: 1024, 2048, 3072, 4096, 5120 or 6144. */
-  readonly memorySizeMb: number;
-  /** Concurrent invocations before SageMaker throttles: 1-200. */
-  readonly maxConcurrency: number;
-}
-
-/** Target tracking on SageMakerVariantInvocationsPerInstance. */
-export interface AutoscalingConfig {
-  readonly minInstances: number;
-  readonly maxInstances: number;
-  /** Invocations per instance per minute the policy keeps the variant at. */
-  readonly targetInvocationsPerInstance: number;
-  readonly scaleInCooldownSeconds: number;
-  readonly scaleOutCooldownSeconds: number;
-}
-
-/** Requests and responses written to the artifact bucket under `data-capture/<endpoint>/`. */
-export interface DataCaptureConfig {
-  readonly enabled: boolean;
-  /** Share of requests captured, percent (1-100). */
-  readonly samplingPercentage: number;
-}
-
-/** Blue/green update: a canary share of the new fleet first, then the rest, rolled back if an alarm fires. */
-export interface CanaryConfig {
-  /** Percent of the new fleet's capacity that takes traffic first (1-50; SageMaker allows at most half). */
-  readonly trafficPercent: number;
-  /** How long the canary bakes (alarms watched) before the rest shifts, seconds (0-3600). */
-  readonly bakeSeconds: number;
-}
-
-/** The CloudWatch alarms that roll a blue/green update back. */
-export interface RollbackAlarmsConfig {
-  /** Alarm when the variant answers more than this many 5xx errors in a minute. */
-  readonly max5xxErrors: number;
-  /** Alarm when the average model latency of a minute exceeds this, milliseconds. */
-  readonly maxModelLatencyMs: number;
-}
-
-export interface ProvisionedServing {
-  readonly mode: "provisioned";
-  readonly instanceType: string;
-  readonly autoscaling: AutoscalingConfig;
-  readonly dataCapture: DataCaptureConfig;
-  readonly canary: CanaryConfig;
-  readonly alarms: RollbackAlarmsConfig;
-}
-
-export type ServingConfig = ServerlessServing | ProvisionedServing;
+export type { AutoscalingConfig, CanaryConfig, DataCaptureConfig, ProvisionedServing, RollbackAlarmsConfig, ServerlessServing, ServingConfig, ServingSettings } from "./servingTypes";
 
 export const SERVING_KEYS = ["mode", "memorySizeMb", "maxConcurrency", "instanceType", "autoscaling", "dataCapture", "canary", "alarms", "logRetentionDays"];
 const SERVERLESS_ONLY = ["memorySizeMb", "maxConcurrency"];
 const PROVISIONED_ONLY = ["instanceType", "autoscaling", "dataCapture", "canary", "alarms"];
 export const SERVERLESS_MEMORY_SIZES = [1024, 2048, 3072, 4096, 5120, 6144] as const;
 
-/** The serving block with the endpoint's log retention (both modes). */
-export type ServingSettings = ServingConfig & { readonly logRetentionDays: number };
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;

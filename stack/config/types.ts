@@ -2,7 +2,7 @@
 import type { AwsPartition } from "../../pipeline/aws/regions";
 import type { PipelineSettings, SpotSettings } from "../../pipeline/titanic/settings";
 import type { EventsConfig } from "./eventsConfig";
-import type { ServingSettings } from "./serving";
+import type { ServingSettings } from "./servingTypes";
 
 export interface BucketConfig {
   /** Let `destroy` delete a bucket that still holds objects (every version). Dev only. */

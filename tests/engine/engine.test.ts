@@ -22,9 +22,10 @@ import { startMoto, testPython, type MotoServer } from "../harness/moto";
 import { BREAKAGES, PROD_CONFIG_BREAKAGES } from "./fixtures/breakages";
 import { startAwsFake, type AwsFake } from "./harness/awsFake";
 import { installEngine, type Engine } from "./harness/engine";
-import { checkDeployed, displayType, escape, fragmentLines, nameOf, stateChanges } from "./harness/expectations";
+import { checkDeployed, displayType, escape, fragmentLines, keyOf, nameOf, stateChanges } from "./harness/expectations";
 import { descendants, newLane, stopAll, suiteRoot, type Lane, type Run, type StackState } from "./harness/lane";
 import { childCpuSeconds, SkipStep, StepGraph, timingReport, type Dependency, type Timing } from "./harness/steps";
+import { DEV_SERVING_RESOURCES, servedPackage, serving, SERVING_CONFIG_BREAKAGES, servingState } from "./harness/serving";
 import { CpuSampler } from "./harness/cpuSampler";
 
 const IN_CI = process.env.CI === "true";
@@ -209,7 +210,19 @@ const devRun = step("dev", "run --env dev against moto", [devSecondUp], async (l
   return { run, summary, outputs, packageArn, calls: world.fake!.callsBy(lane.accessKeyId) };
 });
 
-const devRename = step("dev", "physical-name change", [devPlainCli, devConsumer, devRun], async (lane) => {
+// ---------- lane dev, beside the training stack: its serving stack (openServingStack) ----------
+
+const devServing = step("dev", "serving stack: deploy, deploy another version, destroy", [devUp], async (lane) => {
+  const trainingBefore = await lane.state("dev");
+  const first = await serving(lane, "up", "dev", servedPackage("dev", ACCOUNT.dev, 1));
+  const afterFirst = servingState(lane, "dev");
+  const second = await serving(lane, "up", "dev", servedPackage("dev", ACCOUNT.dev, 2));
+  const afterSecond = servingState(lane, "dev");
+  const destroyed = await serving(lane, "destroy", "dev");
+  return { first, afterFirst, second, afterSecond, destroyed, afterDestroy: servingState(lane, "dev"), trainingBefore, trainingAfter: await lane.state("dev") };
+});
+
+const devRename = step("dev", "physical-name change", [devPlainCli, devConsumer, devRun, devServing], async (lane) => {
   const before = await lane.state("dev");
   lane.setConfig("dev", ["ml-pipeline:namePrefix"], "mlp");
   const { run, summary } = await up(lane, "dev");
@@ -287,6 +300,17 @@ const prodEngineError = step("prod", "the wrapper's destroy error names the prot
   // The Automation API wrapper itself (what the command calls), without the command's own checks.
   const run = await lane.automateScript("tests/engine/fixtures/wrapper.ts", ["destroy", "prod"]).done;
   return { run, after: await lane.state("prod") };
+});
+
+const prodServingRefused = step("prod", "serving stack of prod configured serverless", [prodEngineError], async (lane) => {
+  const original = lane.readFile("Pulumi.prod.yaml");
+  for (const b of SERVING_CONFIG_BREAKAGES) lane.setConfig("prod", [...b.configKey], b.value);
+  try {
+    const refused = await serving(lane, "up", "prod", servedPackage("prod", ACCOUNT.prod, 1));
+    return { refused, state: servingState(lane, "prod"), training: await lane.state("prod") };
+  } finally {
+    lane.writeFile("Pulumi.prod.yaml", original);
+  }
 });
 
 // ---------- lane protect: dev with a protected registry ----------
@@ -586,6 +610,59 @@ describe("engine: the real Pulumi engine (stub providers)", function () {
     });
   });
 
+  describe("serving (the serving stack of an environment, through openServingStack)", () => {
+    type Result = { changes?: Record<string, number>; outputs?: Record<string, string> | null; removed?: boolean; error?: { name: string; message: string } };
+    const resultOf = (s: { result: Record<string, unknown> }) => s.result as Result;
+    check("a first deploy next to the dev training stack creates exactly the serverless serving stack and its outputs", devServing, ({ first, afterFirst }) => {
+      const result = resultOf(first);
+      assert.equal(result.error, undefined, JSON.stringify(result.error));
+      assert.deepEqual(result.outputs, {
+        endpointName: "ml-pipeline-dev-titanic",
+        endpointArn: `arn:aws:sagemaker:us-east-1:${ACCOUNT.dev}:endpoint/ml-pipeline-dev-titanic`,
+        servedModelPackageArn: servedPackage("dev", ACCOUNT.dev, 1)[0],
+        mode: "serverless",
+        updatePolicy: "all-at-once",
+      });
+      assert.deepEqual(result.changes, { create: DEV_SERVING_RESOURCES.length });
+      const state = afterFirst!;
+      assert.deepEqual(state.resources.map(keyOf).sort(), [...DEV_SERVING_RESOURCES, "pulumi:pulumi:StackReference::training", "pulumi:providers:pulumi::default"].sort(), "exactly the expected resources, and the training stack read (with the engine's own provider)");
+      assert.equal(state.one("pulumi:pulumi:StackReference").inputs.name, "organization/ml-pipeline/dev");
+      assert.deepEqual(state.one("aws:sagemaker/model:Model").inputs.primaryContainer, { modelPackageName: servedPackage("dev", ACCOUNT.dev, 1)[0] });
+      assert.match(String(state.one("aws:iam/rolePolicy:RolePolicy", "endpoint-role-served-version").inputs.policy), /artifacts\/models\/pipelines-engine-TrainModel-1\/output\/model\.tar\.gz/);
+      assert.match(first.run.stderr, /Previewing update \(dev\)[\s\S]*ml-pipeline-guardrails[\s\S]*Updating \(dev\)/, "previewed with the policy pack before the update");
+    });
+    check("a second deploy with another version replaces the model and its configuration (new ones first) and updates the endpoint in place", devServing, ({ second, afterFirst, afterSecond }) => {
+      const result = resultOf(second);
+      assert.equal(result.outputs?.servedModelPackageArn, servedPackage("dev", ACCOUNT.dev, 2)[0]);
+      assert.deepEqual(result.changes, { replace: 2, same: DEV_SERVING_RESOURCES.length - 4, update: 2 });
+      const [before, after] = [afterFirst!.one("aws:sagemaker/endpoint:Endpoint"), afterSecond!.one("aws:sagemaker/endpoint:Endpoint")];
+      assert.equal(after.created, before.created, "the endpoint is not replaced");
+      assert.notEqual(after.modified, before.modified, "the endpoint is updated");
+      assert.equal(after.inputs.name, "ml-pipeline-dev-titanic");
+      const config = afterSecond!.one("aws:sagemaker/endpointConfiguration:EndpointConfiguration");
+      assert.equal(after.inputs.endpointConfigName, config.inputs.name);
+      assert.match(String(afterSecond!.one("aws:sagemaker/model:Model").inputs.name), /^ml-pipeline-dev-titanic-v2-[0-9a-f]{8}$/);
+      const lines = second.run.stderr.split("\n");
+      const at = (pattern: RegExp) => lines.findIndex((l) => pattern.test(l));
+      const created = at(/\+\+\s+aws:sagemaker:EndpointConfiguration endpoint created replacement/);
+      const updated = at(/~\s+aws:sagemaker:Endpoint endpoint updated/);
+      const deleted = at(/--\s+aws:sagemaker:EndpointConfiguration endpoint deleted original/);
+      assert.ok(created >= 0 && created < updated && updated < deleted, "new configuration, then the endpoint moves to it, then the old one goes");
+    });
+    check("destroy removes the serving stack (resources and the stack itself) and leaves the training stack untouched", devServing, ({ destroyed, afterDestroy, trainingBefore, trainingAfter }) => {
+      assert.deepEqual(resultOf(destroyed), { removed: true, changes: { delete: DEV_SERVING_RESOURCES.length, discard: 1 } });
+      assert.equal(afterDestroy, undefined, "no ml-pipeline-serving/dev stack left");
+      assert.deepEqual(urns(trainingAfter), urns(trainingBefore));
+      assert.deepEqual(stateChanges(trainingBefore, trainingAfter), { created: [], updated: [], deleted: [] });
+    });
+    check("a production serving stack configured serverless is refused by the policy pack before anything is created (exit 2 class)", prodServingRefused, ({ refused, state }) => {
+      const error = resultOf(refused).error;
+      assert.equal(error?.name, "PolicyViolationError", JSON.stringify(resultOf(refused)));
+      for (const b of SERVING_CONFIG_BREAKAGES) assert.match(error!.message, new RegExp(`${b.policy} on endpoint \\(aws:sagemaker/endpointConfiguration:EndpointConfiguration\\): .*${b.says.source}`));
+      assert.deepEqual(state?.resources ?? [], [], "nothing created");
+    });
+  });
+
   describe("protect (dev with registry.protect: true)", () => {
     check("plain pulumi up with a protected registry", protectUp, ({ run, state }) => {
       exitIs(run, 0);
@@ -614,7 +691,7 @@ describe("engine: the real Pulumi engine (stub providers)", function () {
     check("every mandatory guardrail is covered: the 15 program-level breakages and the 2 production ones", protectPolicies, async () => {
       const { guardrailPolicies } = await import("../../policy/policies");
       const mandatory = guardrailPolicies.filter((p) => p.enforcementLevel === "mandatory").map((p) => p.name).sort();
-      assert.deepEqual([...BREAKAGES.map((b) => b.policy), ...PROD_CONFIG_BREAKAGES.map((b) => b.policy)].sort(), mandatory);
+      assert.deepEqual([...BREAKAGES.map((b) => b.policy), ...PROD_CONFIG_BREAKAGES.map((b) => b.policy), ...SERVING_CONFIG_BREAKAGES.map((b) => b.policy)].sort(), mandatory);
     });
     check("[wiring: awsEnvironment.deploy passes onUpdateStart] a broken guardrail exits 2 (refused before anything changed)", protectPolicies, ({ run }) => exitIs(run, 2));
     check("finding 2 [wiring: destroyAwsEnvironment, assertDestroyable]: destroy --yes refuses before deleting anything, and touches no model version", protectDestroy, async ({ run, after, calls }) => {
