@@ -29,27 +29,43 @@ export interface ServingStacksOptions {
 }
 
 /**
- * Opens the serving stack of an environment: `pulumiServingStacks({ repoRoot, openTrainingStack:
- * pulumiStacks(repoRoot) })(env)` returns a ServingStackDeployer whether or not the stack exists
- * (`outputs()` is then undefined, `destroy` removes nothing, `up` creates it). A bad
- * `Pulumi.<env>.yaml` or a missing Pulumi CLI is a UsageError here.
+ * Opens the serving stack of an environment:
+ *
+ * ```ts
+ * const open: OpenServingStack = pulumiServingStacks({ repoRoot, openTrainingStack: pulumiStacks(repoRoot) });
+ * const stack = await open("dev");             // UsageError: unknown env or a bad Pulumi.dev.yaml
+ * await stack.outputs();                       // ServingOutputs, or undefined when nothing is served
+ * await stack.up({ modelPackageArn, modelDataUrl, codeUrl }, { onOutput, signal, policyPacks, onUpdateStart });
+ * await stack.destroy({ onOutput, signal });   // { removed: false } when there was no serving stack
+ * ```
+ *
+ * It returns a ServingStackDeployer whether or not the stack exists (`up` creates it). `up` refuses a
+ * version that is not this environment's (UsageError listing every problem) and an environment whose
+ * training stack does not exist (StackMissingError) before it creates or changes anything; a policy
+ * violation in its preview is a PolicyViolationError (nothing changed). The Pulumi CLI is looked up on
+ * the first operation that needs it (UsageError with the install hint when missing).
  */
 export function pulumiServingStacks(options: ServingStacksOptions): OpenServingStack {
   const pulumiCommand = pulumiCommandLookup();
   return async (env) => {
     const config = loadStackConfigFile(options.repoRoot, env);
-    const command = await pulumiCommand();
-    // A workspace folder per opened stack: the served version is set in its stack settings before each
-    // `up`, so two processes deploying at once never read each other's.
-    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "ml-pipeline-serving-"));
-    removeAtExit(workDir);
-    const workspace: LocalWorkspaceOptions = {
-      workDir,
-      pulumiCommand: command,
-      envVars: { ...(options.envVars ?? {}) },
-      projectSettings: { name: SERVING_PROJECT, runtime: "nodejs", description: `Serves one ml-pipeline model version per environment (training stack: ml-pipeline/${env})` },
+    // The CLI is looked up and the workspace made on the first operation that needs them, so a version
+    // that cannot be served is refused without either.
+    const workspace = async (): Promise<LocalWorkspaceOptions> => {
+      const command = await pulumiCommand();
+      // A workspace folder per opened stack: the served version is set in its stack settings before each
+      // `up`, so two processes deploying at once never read each other's.
+      const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "ml-pipeline-serving-"));
+      removeAtExit(workDir);
+      return {
+        workDir,
+        pulumiCommand: command,
+        envVars: { ...(options.envVars ?? {}) },
+        projectSettings: { name: SERVING_PROJECT, runtime: "nodejs", description: `Serves one ml-pipeline model version per environment (training stack: ml-pipeline/${env})` },
+      };
     };
-    return new PulumiServingStack(env, config, workspace, options.openTrainingStack);
+    let opened: Promise<LocalWorkspaceOptions> | undefined;
+    return new PulumiServingStack(env, config, () => (opened ??= workspace()), options.openTrainingStack);
   };
 }
 
@@ -66,7 +82,7 @@ class PulumiServingStack implements ServingStackDeployer {
   constructor(
     private readonly env: string,
     private readonly config: StackConfig,
-    private readonly workspace: LocalWorkspaceOptions,
+    private readonly workspace: () => Promise<LocalWorkspaceOptions>,
     private readonly openTrainingStack: OpenStack,
   ) {
     this.label = `${SERVING_PROJECT}/${env}`;
@@ -114,7 +130,8 @@ class PulumiServingStack implements ServingStackDeployer {
     const program = servingProgram({ config: this.config });
     const args = { projectName: SERVING_PROJECT, stackName: this.env, program: async () => ({ ...program() }) };
     try {
-      return create ? await api.LocalWorkspace.createOrSelectStack(args, this.workspace) : await api.LocalWorkspace.selectStack(args, this.workspace);
+      const workspace = await this.workspace();
+      return create ? await api.LocalWorkspace.createOrSelectStack(args, workspace) : await api.LocalWorkspace.selectStack(args, workspace);
     } catch (error) {
       if (!create && error instanceof api.StackNotFoundError) return undefined;
       throw translate(error, this.label);
