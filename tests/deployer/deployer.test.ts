@@ -51,6 +51,23 @@ describe("deployer policy: covers what the driver calls", () => {
     }
   });
 
+  it("the scan finds serving's calls: the model package, the endpoint's status, the sample payload and InvokeEndpoint (loaded lazily)", () => {
+    const inServing = calls.filter((c) => c.file.includes(`${path.sep}serving${path.sep}`)).map((c) => `${c.service}:${c.operation}`);
+    for (const op of ["sagemaker:DescribeModelPackage", "sagemaker:DescribeEndpoint", "s3:GetObject", "sagemaker-runtime:InvokeEndpoint"]) {
+      assert.ok(inServing.includes(op), `the scan of automation/aws/serving/ did not find ${op}`);
+    }
+  });
+
+  it("serving's endpoint calls reach this environment's endpoint only", () => {
+    const [dev, prod] = [configOf("dev"), configOf("prod")];
+    const policy = deployerPolicy(dev);
+    for (const action of ["sagemaker:InvokeEndpoint", "sagemaker:DescribeEndpoint"]) {
+      assert.ok(allows(policy, action, sampleResource("endpoint", dev), context(dev)), `${action} on dev's endpoint`);
+      assert.ok(!allows(policy, action, sampleResource("endpoint", prod), context(prod)), `${action} must not reach prod's endpoint`);
+      assert.ok(!allows(policy, action, sampleResource("endpoint", dev).replace(/titanic$/, "other"), context(dev)), `${action} on another endpoint`);
+    }
+  });
+
   it("every operation found has a known IAM authorization (an unknown one fails here)", () => {
     const unknown = calls.filter((c) => !(`${c.service}:${c.operation}` in OPERATIONS));
     assert.deepEqual(
@@ -237,14 +254,37 @@ describe("SDK call scanner", () => {
   it("ignores type-only imports, clients and exception classes; an unmapped operation is reported, not skipped", () => {
     const calls = scan(`
       import type { StartPipelineExecutionCommand } from "@aws-sdk/client-sagemaker";
-      import { SageMakerClient, ResourceNotFound, DescribeEndpointCommand } from "@aws-sdk/client-sagemaker";
+      import { SageMakerClient, ResourceNotFound, DeleteEndpointCommand } from "@aws-sdk/client-sagemaker";
       export const c = new SageMakerClient({});
       export const isMissing = (e: unknown) => e instanceof ResourceNotFound;
       export type T = StartPipelineExecutionCommand;
-      export const d = () => c.send(new DescribeEndpointCommand({ EndpointName: "x" }));
+      export const d = () => c.send(new DeleteEndpointCommand({ EndpointName: "x" }));
     `);
-    assert.deepEqual(ops(calls), ["sagemaker:DescribeEndpoint"]);
-    assert.equal(OPERATIONS["sagemaker:DescribeEndpoint"], undefined, "DescribeEndpoint is not a driver operation: the coverage test would fail on it");
+    assert.deepEqual(ops(calls), ["sagemaker:DeleteEndpoint"]);
+    assert.equal(OPERATIONS["sagemaker:DeleteEndpoint"], undefined, "DeleteEndpoint is not a driver operation (Pulumi deletes endpoints): the coverage test would fail on it");
+  });
+
+  it("reads a lazy load that destructures named exports like named imports (require, as typeof import, await import)", () => {
+    assert.deepEqual(
+      ops(
+        scan(`
+          import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
+          export const invoke = (client: SageMakerRuntimeClient) => {
+            const { InvokeEndpointCommand: Invoke } = require("@aws-sdk/client-sagemaker-runtime") as typeof import("@aws-sdk/client-sagemaker-runtime");
+            return client.send(new Invoke({ EndpointName: "e", Body: new Uint8Array() }));
+          };
+          export const client = () => {
+            const { SageMakerRuntimeClient } = require("@aws-sdk/client-sagemaker-runtime") as typeof import("@aws-sdk/client-sagemaker-runtime");
+            return new SageMakerRuntimeClient({});
+          };
+          export async function stop() {
+            const { StopPipelineExecutionCommand } = await import("@aws-sdk/client-sagemaker");
+            return new StopPipelineExecutionCommand({ PipelineExecutionArn: "a" });
+          }
+        `),
+      ),
+      ["sagemaker-runtime:InvokeEndpoint", "sagemaker:StopPipelineExecution"],
+    );
   });
 
   it("counts commands re-exported for other modules", () => {
@@ -255,5 +295,7 @@ describe("SDK call scanner", () => {
     assert.throws(() => scan(`export * from "@aws-sdk/client-sagemaker";`), /export \* from @aws-sdk\/client-sagemaker cannot be analysed/);
     assert.throws(() => scan(`export const load = () => import("@aws-sdk/client-s3");`), /dynamic import of @aws-sdk\/client-s3 cannot be analysed/);
     assert.throws(() => scan(`const s3 = require("@aws-sdk/client-s3"); export default s3;`), /cannot be analysed/);
+    assert.throws(() => scan(`export const f = async () => (await import("@aws-sdk/client-s3")).GetObjectCommand;`), /dynamic import of @aws-sdk\/client-s3 cannot be analysed/);
+    assert.throws(() => scan(`const { S3Client, ...rest } = require("@aws-sdk/client-s3"); export { S3Client, rest };`), /a rest or computed element of @aws-sdk\/client-s3 cannot be analysed/);
   });
 });

@@ -5,11 +5,12 @@
  * action and resource, then make sure the deployer policy grants it.
  */
 import { JOB_LOG_GROUPS } from "../../pipeline/aws/jobLogs";
-import { logGroupArn, modelPackageGroupArn, pipelineArn, bucketArn } from "../../stack/arns";
+import { logGroupArn, modelPackageGroupArn, pipelineArn, bucketArn, sageMakerArn } from "../../stack/arns";
 import type { StackConfig } from "../../stack/config";
 import { stackResourceNames } from "../../stack/naming";
+import { servingNames } from "../../stack/serving";
 
-export type ResourceKind = "any" | "pipeline" | "execution" | "group" | "modelPackage" | "bucket" | "object" | "jobLogGroup" | "deployRole" | "none";
+export type ResourceKind = "any" | "pipeline" | "execution" | "group" | "modelPackage" | "bucket" | "object" | "jobLogGroup" | "deployRole" | "endpoint" | "none";
 
 export interface Authorization {
   readonly actions: readonly string[];
@@ -30,6 +31,10 @@ export const OPERATIONS: Readonly<Record<string, Authorization>> = {
   "sagemaker:DescribeModelPackage": { actions: ["sagemaker:DescribeModelPackage"], resource: "modelPackage" },
   "sagemaker:UpdateModelPackage": { actions: ["sagemaker:UpdateModelPackage"], resource: "modelPackage" },
   "sagemaker:DeleteModelPackage": { actions: ["sagemaker:DeleteModelPackage"], resource: "modelPackage" },
+  // Serving: deploy waits for the endpoint (DescribeEndpoint); predict and the deploy's smoke test invoke it.
+  "sagemaker:DescribeEndpoint": { actions: ["sagemaker:DescribeEndpoint"], resource: "endpoint" },
+  // SageMaker Runtime (package client-sagemaker-runtime): its action is in the sagemaker namespace.
+  "sagemaker-runtime:InvokeEndpoint": { actions: ["sagemaker:InvokeEndpoint"], resource: "endpoint" },
   // S3: HEAD requests are authorized as the GET action, listing as s3:ListBucket on the bucket.
   "s3:GetObject": { actions: ["s3:GetObject"], resource: "object" },
   "s3:HeadObject": { actions: ["s3:GetObject"], resource: "object" },
@@ -66,7 +71,11 @@ export function sampleResource(kind: ResourceKind, config: StackConfig): string 
     case "group":
       return modelPackageGroupArn(scope, names.modelPackageGroup);
     case "modelPackage":
-      return `arn:${config.partition}:sagemaker:${config.region}:${config.accountId}:model-package/${names.modelPackageGroup}/3`;
+      return modelPackageSample(config);
+    case "endpoint": {
+      const served = { modelPackageArn: modelPackageSample(config), modelDataUrl: `s3://${names.bucket}/models/model.tar.gz`, codeUrl: `s3://${names.bucket}/code/sourcedir.tar.gz` };
+      return sageMakerArn(scope, `endpoint/${servingNames({ prefix: config.namePrefix, env: config.env }, served, config.serving, { bucketName: names.bucket }).endpoint}`);
+    }
     case "bucket":
       return bucketArn(config.partition, names.bucket);
     case "object":
@@ -77,4 +86,8 @@ export function sampleResource(kind: ResourceKind, config: StackConfig): string 
       if (!config.deployRoleArn) throw new Error("sampleResource(deployRole) needs a config with deployRoleArn");
       return config.deployRoleArn;
   }
+}
+
+function modelPackageSample(config: StackConfig): string {
+  return `arn:${config.partition}:sagemaker:${config.region}:${config.accountId}:model-package/${stackResourceNames(config).modelPackageGroup}/3`;
 }

@@ -7,8 +7,10 @@
  *   - method calls on aggregated clients (`new SageMaker({}).startPipelineExecution(...)`): any `.x(` in a
  *     file that imports an aggregated client, when the package exports `XCommand`;
  *   - credential providers from `@aws-sdk/credential-providers` (`fromTemporaryCredentials` -> STS).
- * A dynamic `require`/`import()` of an AWS SDK package cannot be analysed and is an error, so nothing is
- * silently skipped.
+ *   - a lazy load that destructures named exports (`const { XCommand } = require("@aws-sdk/client-...")`,
+ *     `as typeof import(...)` allowed, or `= await import(...)`): read like named imports.
+ * Any other dynamic `require`/`import()` of an AWS SDK package (a namespace kept whole, a rest element, a
+ * computed name) cannot be analysed and is an error, so nothing is silently skipped.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -48,6 +50,20 @@ interface Imported {
   readonly name: string;
 }
 
+/** `require("@aws-sdk/…")` or `await import("@aws-sdk/…")` (through `as`, `!` and parentheses): the call and the module. */
+function sdkLoad(expression: ts.Expression): { call: ts.CallExpression; text: string } | undefined {
+  let e: ts.Expression = expression;
+  while (ts.isAsExpression(e) || ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+  const awaited = ts.isAwaitExpression(e);
+  if (ts.isAwaitExpression(e)) e = e.expression;
+  if (!ts.isCallExpression(e)) return undefined;
+  const isRequire = !awaited && ts.isIdentifier(e.expression) && e.expression.text === "require";
+  const isImport = awaited && e.expression.kind === ts.SyntaxKind.ImportKeyword;
+  const target = e.arguments[0];
+  if (!(isRequire || isImport) || !target || !ts.isStringLiteral(target) || !isSdkModule(target.text)) return undefined;
+  return { call: e, text: target.text };
+}
+
 export function scanFile(file: string, text: string = fs.readFileSync(file, "utf8")): SdkCall[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const imports = new Map<string, Imported>(); // local name -> import
@@ -83,6 +99,27 @@ export function scanFile(file: string, text: string = fs.readFileSync(file, "utf
     }
   }
 
+  // Lazy loads that destructure named exports: their names are read like named imports (file-wide, so
+  // a same-named local elsewhere in the file can only over-report, never hide a call).
+  const analysedLoads = new Set<ts.Node>();
+  const lazyLoads = (node: ts.Node): void => {
+    if (ts.isVariableDeclaration(node) && node.initializer && ts.isObjectBindingPattern(node.name)) {
+      const load = sdkLoad(node.initializer);
+      if (load) {
+        for (const element of node.name.elements) {
+          const exported = element.propertyName ?? element.name;
+          if (element.dotDotDotToken || !ts.isIdentifier(element.name) || !ts.isIdentifier(exported)) {
+            throw new Error(`${file}:${lineOf(element)}: a rest or computed element of ${load.text} cannot be analysed; destructure each name`);
+          }
+          imports.set(element.name.text, { moduleName: load.text, name: exported.text });
+        }
+        analysedLoads.add(load.call);
+      }
+    }
+    ts.forEachChild(node, lazyLoads);
+  };
+  lazyLoads(source);
+
   /** The import an identifier or `namespace.name` expression refers to. */
   const resolve = (node: ts.Node): Imported | undefined => {
     if (ts.isIdentifier(node)) return imports.get(node.text);
@@ -116,11 +153,13 @@ export function scanFile(file: string, text: string = fs.readFileSync(file, "utf
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require"))) {
       const target = node.arguments[0];
-      if (target && ts.isStringLiteral(target) && target.text.startsWith("@aws-sdk/")) {
+      if (target && ts.isStringLiteral(target) && target.text.startsWith("@aws-sdk/") && !analysedLoads.has(node)) {
         throw new Error(`${file}:${lineOf(node)}: dynamic import of ${target.text} cannot be analysed; import it statically`);
       }
     }
-    const isImportSpecifier = node.parent !== undefined && (ts.isImportSpecifier(node.parent) || ts.isNamespaceImport(node.parent));
+    const parent = node.parent;
+    const isImportSpecifier =
+      parent !== undefined && (ts.isImportSpecifier(parent) || ts.isNamespaceImport(parent) || (ts.isBindingElement(parent) && (parent.name === node || parent.propertyName === node)));
     const imported = isImportSpecifier ? undefined : resolve(node);
     if (imported) record(imported, node);
     ts.forEachChild(node, visit);
