@@ -15,6 +15,7 @@ export const SERVING_SIDS = {
   passRole: "PassServingRoleToSageMaker",
   role: "ServingRole",
   logs: "ServingLogGroup",
+  logsRead: "ServingLogGroupRead",
   alarms: "ServingRollbackAlarms",
   scaling: "ServingAutoscaling",
   scalingRead: "ServingAutoscalingRead",
@@ -39,7 +40,11 @@ export const ENDPOINT_ACTIONS: readonly string[] = [
   "sagemaker:UpdateEndpoint",
 ];
 
-export const LOG_GROUP_ACTIONS: readonly string[] = ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:PutRetentionPolicy", "logs:TagResource", "logs:UntagResource"];
+/** Managing the endpoint's log group: on that group only (never the training and processing job logs). */
+export const LOG_GROUP_ACTIONS: readonly string[] = ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:ListTagsForResource", "logs:PutRetentionPolicy", "logs:TagResource", "logs:UntagResource"];
+
+/** Reading the group back: the provider lists log groups by prefix, which IAM checks against the account's `log-group:*`. */
+export const LOG_GROUP_READ_ACTIONS: readonly string[] = ["logs:DescribeLogGroups"];
 
 /** The alarms; UpdateEndpoint with auto rollback also reads them (DescribeAlarms) with the caller's credentials. */
 export const ALARM_ACTIONS: readonly string[] = ["cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"];
@@ -63,7 +68,7 @@ export const SERVING_MANAGED_RESOURCE_TYPES: Readonly<Record<string, readonly st
   "aws:sagemaker/model:Model": [SERVING_SIDS.endpoint, SERVING_SIDS.passRole],
   "aws:sagemaker/endpointConfiguration:EndpointConfiguration": [SERVING_SIDS.endpoint],
   "aws:sagemaker/endpoint:Endpoint": [SERVING_SIDS.endpoint, SERVING_SIDS.alarms],
-  "aws:cloudwatch/logGroup:LogGroup": [SERVING_SIDS.logs],
+  "aws:cloudwatch/logGroup:LogGroup": [SERVING_SIDS.logs, SERVING_SIDS.logsRead],
   "aws:cloudwatch/metricAlarm:MetricAlarm": [SERVING_SIDS.alarms],
   "aws:appautoscaling/target:Target": [SERVING_SIDS.scaling, SERVING_SIDS.scalingRead, SERVING_SIDS.scalingRole],
   "aws:appautoscaling/policy:Policy": [SERVING_SIDS.scaling, SERVING_SIDS.scalingRead],
@@ -93,12 +98,13 @@ export function servingDeployerStatements(config: StackConfig, roleActions: read
     },
     { Sid: SERVING_SIDS.role, Effect: "Allow", Action: sorted(roleActions), Resource: servingRole },
     {
-      // DescribeLogGroups is authorized on the account's log groups (the provider reads the group by prefix).
       Sid: SERVING_SIDS.logs,
       Effect: "Allow",
       Action: sorted(LOG_GROUP_ACTIONS),
-      Resource: [logGroupArn(scope, `/aws/sagemaker/Endpoints/${endpoint}`), logGroupArn(scope, `/aws/sagemaker/Endpoints/${endpoint}:*`), logGroupArn(scope, "*")],
+      Resource: [logGroupArn(scope, `/aws/sagemaker/Endpoints/${endpoint}`), logGroupArn(scope, `/aws/sagemaker/Endpoints/${endpoint}:*`)],
     },
+    // DescribeLogGroups is authorized on the account's log groups (the provider reads the group by prefix): read only, apart.
+    { Sid: SERVING_SIDS.logsRead, Effect: "Allow", Action: [...LOG_GROUP_READ_ACTIONS], Resource: logGroupArn(scope, "*") },
     { Sid: SERVING_SIDS.alarms, Effect: "Allow", Action: sorted(ALARM_ACTIONS), Resource: cloudWatch(`alarm:${endpoint}-*`) },
     {
       // Application Auto Scaling names targets by a generated id; the statement is held to this region.

@@ -58,7 +58,17 @@ describe("deployer policy: the serving stack", () => {
     assert.equal(sid(SERVING_SIDS.alarms).Resource, "arn:aws:cloudwatch:us-east-1:333333333333:alarm:ml-pipeline-prod-titanic-*");
     assert.deepEqual(sid(SERVING_SIDS.scalingRead).Condition, { StringEquals: { "aws:RequestedRegion": "us-east-1" } });
     const serving = statements.filter((s) => Object.values(SERVING_SIDS).includes(s.Sid as never) || s.Sid === "PassServingRoleToSageMaker");
-    assert.equal(serving.length, 8);
+    assert.equal(serving.length, 9);
     assert.deepEqual(lintPolicy({ Statement: serving }), []);
+  });
+
+  it("manages the endpoint's log group only; reads (DescribeLogGroups) alone reach the account's groups", () => {
+    assert.deepEqual(asList(sid(SERVING_SIDS.logs).Resource), [
+      "arn:aws:logs:us-east-1:333333333333:log-group:/aws/sagemaker/Endpoints/ml-pipeline-prod-titanic",
+      "arn:aws:logs:us-east-1:333333333333:log-group:/aws/sagemaker/Endpoints/ml-pipeline-prod-titanic:*",
+    ]);
+    assert.ok(asList(sid(SERVING_SIDS.logs).Action).includes("logs:DeleteLogGroup"));
+    assert.deepEqual(asList(sid(SERVING_SIDS.logsRead).Action), ["logs:DescribeLogGroups"]);
+    assert.equal(sid(SERVING_SIDS.logsRead).Resource, "arn:aws:logs:us-east-1:333333333333:log-group:*");
   });
 });
