@@ -2,17 +2,13 @@
  * `predict`'s input as the HTTP contract takes it (docs/architecture.md §8): a CSV file with a header
  * row of raw columns, a JSON file (`{"instances": [...]}` or an array of records), or one `--record`.
  * Structure only: the model's own handlers check each field and name it. Errors name the file, the line
- * and the field, before anything is sent. Large requests are split under the 6 MB payload limit.
+ * and the field, before anything is sent. Large requests are split under the payload limit by batching.ts.
  */
 import * as path from "node:path";
 import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
 import { UsageError } from "../core/errors";
 import { normaliseCsv } from "../data/csvFormat";
 import type { PredictRequest } from "./serving";
-
-/** SageMaker's InvokeEndpoint payload limit, which the local server enforces too (413 above it). */
-export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
 type JsonRecord = Readonly<Record<string, unknown>>;
 
@@ -86,36 +82,4 @@ function csvRequest(content: Buffer, file: string): PredictRequest {
     if (header.indexOf(name) !== i) throw new UsageError(`${file}, line 1: the header names column "${name}" twice`);
   });
   return { contentType: "text/csv", body: text.startsWith("\ufeff") ? text.slice(1) : text, rows: rows.length };
-}
-
-/** The request as several, each under `maxBytes` (a single row over it is sent alone, and refused by the model's side). */
-export function splitRequest(request: PredictRequest, maxBytes: number = MAX_PAYLOAD_BYTES): PredictRequest[] {
-  if (Buffer.byteLength(request.body) <= maxBytes) return [request];
-  if (request.contentType === "application/json") {
-    const { instances } = JSON.parse(request.body) as { instances: JsonRecord[] };
-    return chunks(instances.map((r) => JSON.stringify(r)), 16, maxBytes).map((group) => ({ contentType: request.contentType, body: `{"instances":[${group.join(",")}]}`, rows: group.length }));
-  }
-  const [header, ...rows] = parseCsv(request.body, "the request");
-  const headerLine = stringify([header!], { record_delimiter: "\n" });
-  const lines = rows.map((row) => stringify([row], { record_delimiter: "\n" }));
-  return chunks(lines, Buffer.byteLength(headerLine), maxBytes).map((group) => ({ contentType: request.contentType, body: headerLine + group.join(""), rows: group.length }));
-}
-
-/** Consecutive groups of `items` whose bytes plus `overhead` (and a separator each) stay within `maxBytes`. */
-function chunks(items: readonly string[], overhead: number, maxBytes: number): string[][] {
-  const groups: string[][] = [];
-  let current: string[] = [];
-  let size = overhead;
-  for (const item of items) {
-    const bytes = Buffer.byteLength(item) + 1;
-    if (current.length > 0 && size + bytes > maxBytes) {
-      groups.push(current);
-      current = [];
-      size = overhead;
-    }
-    current.push(item);
-    size += bytes;
-  }
-  if (current.length > 0) groups.push(current);
-  return groups;
 }

@@ -1,7 +1,7 @@
 /** predict's input: CSV and JSON files, one --record, the errors that name the file, line and field, and batching. */
 import { strict as assert } from "node:assert";
 import { UsageError } from "../../automation/core/errors";
-import { predictRequestFromFile, predictRequestFromRecord, splitRequest } from "../../automation/serving/predictInput";
+import { predictRequestFromFile, predictRequestFromRecord } from "../../automation/serving/predictInput";
 
 const refused = (fn: () => unknown, pattern: RegExp) => assert.throws(fn, (error: Error) => error instanceof UsageError && pattern.test(error.message), `expected ${pattern}`);
 const csv = 'Pclass,Sex,Age,Name\n3,male,22,"Braund, Mr. Owen"\r\n1,female,38,"Cumings, Mrs. John"\n';
@@ -50,23 +50,5 @@ describe("serving: predict input", () => {
 
   it("a file that is neither .csv nor .json is refused with both forms named", () => {
     refused(() => predictRequestFromFile(Buffer.from("x"), "people.txt"), /--data people\.txt: give a \.csv file .* or a \.json file/);
-  });
-
-  it("splits a large request into batches under the limit, each a complete request, rows in order", () => {
-    const rows = Array.from({ length: 50 }, (_, i) => `${(i % 3) + 1},"Name, Mr. ${"x".repeat(i)}",male`);
-    const big = predictRequestFromFile(Buffer.from(`Pclass,Name,Sex\n${rows.join("\n")}\n`), "big.csv");
-    const batches = splitRequest(big, 400);
-    assert.ok(batches.length > 3);
-    assert.ok(batches.every((b) => Buffer.byteLength(b.body) <= 400 && b.body.startsWith("Pclass,Name,Sex\n")));
-    assert.equal(batches.reduce((n, b) => n + b.rows, 0), 50);
-    const names = batches.flatMap((b) => b.body.split("\n").slice(1, -1));
-    assert.deepEqual(names, rows);
-
-    const records = Array.from({ length: 30 }, (_, i) => ({ Pclass: 1, Sex: "male", Name: "y".repeat(i) }));
-    const json = predictRequestFromFile(Buffer.from(JSON.stringify(records)), "r.json");
-    const parts = splitRequest(json, 300);
-    assert.ok(parts.length > 2 && parts.every((b) => Buffer.byteLength(b.body) <= 300));
-    assert.deepEqual(parts.flatMap((b) => (JSON.parse(b.body) as { instances: unknown[] }).instances), records);
-    assert.deepEqual(splitRequest(json), [json], "under the 6 MB default it is one request");
   });
 });

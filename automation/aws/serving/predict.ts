@@ -4,8 +4,9 @@
  */
 import { OperationError, UsageError } from "../../core/errors";
 import type { Prediction, PredictRequest, ServedModel } from "../../serving/serving";
-import { batchRequest, payloadLimitBytes } from "./batching";
-import { invokeFailure, parsePredictions } from "./predictions";
+import { batchRequest, payloadLimitBytes } from "../../serving/batching";
+import { parsePredictions } from "../../serving/predictions";
+import { invokeFailure } from "./invokeFailure";
 import type { ServingApis } from "./servingApis";
 
 /** InvokeEndpoint calls in flight at once: enough to hide latency, few enough not to be throttled. */

@@ -1,23 +1,19 @@
 /**
- * The deploy's smoke test: the version's own sample payload (read before anything changes), sent to the
- * endpoint as `text/csv`; the answer must be the contract's predictions, one per sample row.
+ * The deploy's smoke test on AWS: the version's own sample payload (read from S3 before anything
+ * changes), sent to the endpoint with InvokeEndpoint (serving/smokeTest.ts times it and checks the answer).
  */
 import { OperationError, UsageError } from "../../core/errors";
+import { parsePredictions } from "../../serving/predictions";
+import { sampleRequestOf } from "../../serving/samplePayload";
+import type { PredictRequest } from "../../serving/serving";
+import { runSmokeTest, type SmokeTestResult } from "../../serving/smokeTest";
 import { credentialsError, describeAwsError, isNotFoundError } from "../awsErrors";
 import { parseS3Uri } from "../modelMetrics";
-import { csvRows } from "./batching";
-import { invokeFailure, parsePredictions } from "./predictions";
-import { sampleCsvOf } from "./samplePayload";
+import { invokeFailure } from "./invokeFailure";
 import type { ServingApis } from "./servingApis";
 
-/** A version's sample request: CSV with a header row, and how many rows it holds. */
-export interface SampleRequest {
-  readonly csv: string;
-  readonly rows: number;
-}
-
-/** Reads `sample.csv` out of the version's sample payload archive on S3. */
-export async function readSampleRequest(apis: Pick<ServingApis, "getObject">, url: string): Promise<SampleRequest> {
+/** Reads `sample.csv` out of the version's sample payload archive on S3, as a `text/csv` request. */
+export async function readSampleRequest(apis: Pick<ServingApis, "getObject">, url: string): Promise<PredictRequest> {
   const location = parseS3Uri(url);
   if (!location) throw new UsageError(`the sample payload ${url} is not an s3:// URL`);
   let archive: Uint8Array;
@@ -29,39 +25,24 @@ export async function readSampleRequest(apis: Pick<ServingApis, "getObject">, ur
     if (isNotFoundError(error)) throw new UsageError(`the version's sample payload ${url} is gone from S3: deploy smoke-tests the endpoint with it; register the version again from a pipeline run`);
     throw new OperationError(`cannot read the sample payload ${url} (s3:GetObject): ${describeAwsError(error)}`);
   }
-  const csv = await sampleCsvOf(archive, url);
-  const rows = csvRows(csv).rows.length;
-  if (rows === 0) throw new UsageError(`the sample payload ${url} holds a header but no rows: the smoke test needs at least one`);
-  return { csv, rows };
-}
-
-export interface SmokeTestResult {
-  /** Latency of the InvokeEndpoint call, milliseconds (one decimal). */
-  readonly ms: number;
-  readonly rows: number;
+  return sampleRequestOf(archive, url);
 }
 
 /** One InvokeEndpoint with the sample; throws when the endpoint fails or answers outside the contract. */
-export async function smokeTest(
+export function smokeTest(
   apis: Pick<ServingApis, "invokeEndpoint">,
   endpointName: string,
-  sample: SampleRequest,
+  sample: PredictRequest,
   options: { readonly now: () => number; readonly signal: AbortSignal },
 ): Promise<SmokeTestResult> {
-  const started = options.now();
-  let body: string;
-  try {
-    body = await apis.invokeEndpoint({ endpointName, contentType: "text/csv", body: sample.csv }, options.signal);
-  } catch (error) {
-    if (options.signal.aborted) throw new OperationError(`interrupted during the smoke test of endpoint ${endpointName}: it serves the new version, untested; deploy again to test it`);
-    const failure = invokeFailure(error, endpointName);
-    throw new OperationError(`the smoke test of endpoint ${endpointName} with the version's sample payload failed: ${failure.message}`);
-  }
-  const ms = Math.round((options.now() - started) * 10) / 10;
-  try {
-    parsePredictions(body, sample.rows, endpointName);
-  } catch (error) {
-    throw new OperationError(`the smoke test of endpoint ${endpointName} failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return { ms, rows: sample.rows };
+  return runSmokeTest(sample, {
+    now: options.now,
+    send: (request) => apis.invokeEndpoint({ endpointName, contentType: request.contentType, body: request.body }, options.signal),
+    read: (body, rows) => parsePredictions(body, rows, `endpoint ${endpointName}`),
+    failure: (error, during) => {
+      if (during === "answer") return new OperationError(`the smoke test of endpoint ${endpointName} failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (options.signal.aborted) return new OperationError(`interrupted during the smoke test of endpoint ${endpointName}: it serves the new version, untested; deploy again to test it`);
+      return new OperationError(`the smoke test of endpoint ${endpointName} with the version's sample payload failed: ${invokeFailure(error, endpointName).message}`);
+    },
+  });
 }

@@ -72,7 +72,7 @@ export function localServing(options: LocalServingOptions): EnvironmentServing {
         const { smokeTest } = require("./smokeTest") as typeof import("./smokeTest");
         const smoke = await smokeTest(interpreter, modelSourceOf(detail), sample, operation.onOutput);
         if (operation.signal.aborted) throw new OperationError("deploy interrupted before anything changed");
-        operation.onOutput(`smoke test: ${smoke.predictions.length} prediction(s) for the sample payload's ${sample.rows} row(s) in ${smoke.requestMs} ms (model loaded in ${smoke.loadMs} ms)`);
+        operation.onOutput(`smoke test: ${smoke.predictions.length} prediction(s) for the sample payload's ${sample.rows} row(s) in ${smoke.ms} ms (model loaded in ${smoke.loadMs} ms)`);
         operation.onChanging();
         const before = new ServingRecords(db, group).serve(version, options.author);
         const update = before === undefined ? "create" : before.version === version ? "unchanged" : "all-at-once";
@@ -80,7 +80,7 @@ export function localServing(options: LocalServingOptions): EnvironmentServing {
           if (server.version !== version) operation.onOutput(`the server at ${server.url} (pid ${server.pid}) swaps from version ${server.version} to ${version} without dropping requests`);
         }
         const changes = update === "unchanged" ? {} : { [update === "create" ? "create" : "update"]: 1 };
-        return { ...servedModel(version), update, smokeTestMs: smoke.requestMs, deploy: { status: "succeeded", changes, seconds: Math.round((now() - started) / 100) / 10 } };
+        return { ...servedModel(version), update, smokeTestMs: smoke.ms, deploy: { status: "succeeded", changes, seconds: Math.round((now() - started) / 100) / 10 } };
       });
     },
 
@@ -126,14 +126,14 @@ export function localServing(options: LocalServingOptions): EnvironmentServing {
   };
 }
 
-/** The request through a running local server, in batches under its 6 MB limit. */
+/** The request through a running local server, in batches under its payload limit (the same as a real-time endpoint's). */
 async function predictThroughServer(url: string, request: PredictRequest, signal: AbortSignal): Promise<Prediction[]> {
-  const { splitRequest } = require("../../serving/predictInput") as typeof import("../../serving/predictInput");
-  const { parsePredictions } = require("../../serving/local") as typeof import("../../serving/local");
+  const { batchRequest, payloadLimitBytes } = require("../../serving/batching") as typeof import("../../serving/batching");
+  const { predictionsOfReply } = require("../../serving/local") as typeof import("../../serving/local");
   const predictions: Prediction[] = [];
-  for (const batch of splitRequest(request)) {
+  for (const batch of batchRequest(request, payloadLimitBytes("local"))) {
     const response = await fetch(`${url}/invocations`, { method: "POST", headers: { "Content-Type": batch.contentType, Accept: "application/json" }, body: batch.body, signal });
-    predictions.push(...parsePredictions(response.status, await response.text(), batch.rows));
+    predictions.push(...predictionsOfReply(response.status, await response.text(), batch.rows));
   }
   return predictions;
 }

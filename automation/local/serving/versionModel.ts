@@ -13,8 +13,6 @@ import type { LocalModelSource } from "../../serving/local";
 import { LOCAL } from "../constants";
 import { s3Uri } from "../store/locations";
 
-export const SAMPLE_FILE = "sample.csv";
-
 /** The version's model: the registry's own copy of its archive. */
 export function modelSourceOf(detail: ModelVersionDetail): LocalModelSource {
   if (!detail.modelDataUrl?.startsWith("file:")) throw new OperationError(`version ${detail.version} has no local model file (model data: ${detail.modelDataUrl ?? "none"})`);
@@ -36,27 +34,7 @@ export async function sampleRequest(file: string, key: string): Promise<PredictR
   } catch {
     throw new OperationError(`the sample payload ${s3Uri(LOCAL.bucket, key)} is missing from the local object folder (${file}): run the pipeline once with this checkout (npm run automate) to deploy the code again`);
   }
-  const csv = await fileInTarGz(archive, SAMPLE_FILE, s3Uri(LOCAL.bucket, key));
-  const rows = csv.split("\n").filter((line) => line.trim() !== "").length - 1;
-  if (rows < 1) throw new OperationError(`the sample payload ${s3Uri(LOCAL.bucket, key)} holds no rows`);
-  return { contentType: "text/csv", body: csv, rows };
-}
-
-/** The text of one file of a tar.gz, read in memory. */
-function fileInTarGz(archive: Buffer, name: string, source: string): Promise<string> {
-  // tar is loaded on first use: only deploy reads an archive.
-  const { Parser } = require("tar") as typeof import("tar");
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let found = false;
-    const parser = new Parser({ strict: true });
-    parser.on("entry", (entry) => {
-      if (entry.type !== "File" || entry.path.replace(/^\.\//, "") !== name) return entry.resume();
-      found = true;
-      entry.on("data", (chunk: Buffer) => chunks.push(chunk));
-    });
-    parser.on("error", (error: Error) => reject(new OperationError(`the sample payload ${source} is not a readable tar.gz: ${error.message}`)));
-    parser.on("end", () => (found ? resolve(Buffer.concat(chunks).toString("utf8")) : reject(new OperationError(`the sample payload ${source} holds no ${name}`))));
-    parser.end(archive);
-  });
+  // Loaded on first use: only deploy reads the sample (tar and the CSV parser stay out of other commands).
+  const { sampleRequestOf } = require("../../serving/samplePayload") as typeof import("../../serving/samplePayload");
+  return sampleRequestOf(archive, s3Uri(LOCAL.bucket, key));
 }

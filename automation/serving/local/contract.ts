@@ -3,8 +3,10 @@
  * which route a request takes, the 6 MB body limit, and the JSON error body. No I/O here.
  */
 
-/** SageMaker's InvokeEndpoint payload limit (6 MB); a bigger body is refused with 413. */
-export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+import { payloadLimitBytes } from "../batching";
+
+/** The local server's body limit, a real-time endpoint's (6 MB, serving/batching.ts); a bigger body is refused with 413. */
+export const MAX_BODY_BYTES = payloadLimitBytes("local");
 
 export type Route =
   | { readonly kind: "ping" }

@@ -4,6 +4,6 @@
  */
 export { startLocalServer, defaultWorkers } from "./server";
 export { predictOnce } from "./predictOnce";
-export { parsePredictions } from "./predictions";
+export { predictionsOfReply } from "./predictions";
 export { MAX_BODY_BYTES } from "./contract";
 export type { LocalModelServer, LocalModelSource, LocalServerOptions } from "./types";

@@ -2,7 +2,7 @@
 import { OperationError } from "../../core/errors";
 import type { Prediction, PredictRequest } from "../serving";
 import { ModelWorker } from "./modelWorker";
-import { parsePredictions } from "./predictions";
+import { predictionsOfReply } from "./predictions";
 import type { LocalModelSource } from "./types";
 
 /** Predictions for the request from `model`, in order; a 4xx of the handlers is a UsageError naming the field. */
@@ -17,7 +17,7 @@ export async function predictOnce(python: string, model: LocalModelSource, reque
     const reply = await worker.request({ contentType: request.contentType, accept: "application/json", body: Buffer.from(request.body, "utf8") }).catch((error: Error) => {
       throw new OperationError(`version ${model.version}: ${error.message}`); // the worker died: not the request's fault
     });
-    return parsePredictions(reply.status, reply.body, request.rows);
+    return predictionsOfReply(reply.status, reply.body, request.rows);
   } finally {
     await worker.stop();
   }

@@ -1,30 +1,29 @@
-/** The body of an /invocations answer as `Prediction[]` (for the local server's clients and predictOnce). */
+/**
+ * An /invocations reply of the local server or a model worker as `Prediction[]`: the status mapped to
+ * the error it stands for, then the shared contract parser (serving/predictions.ts).
+ */
 import { OperationError, UsageError } from "../../core/errors";
+import { parsePredictions } from "../predictions";
 import type { Prediction } from "../serving";
 
 /**
- * `{"predictions": [{"label": 0|1, "probability": p}, ...]}` -> Prediction[]. A 4xx is the request's
- * fault (UsageError with the server's message, which names the field); anything else unexpected is an
- * OperationError. `rows`, when given, must match the number of predictions.
+ * A 4xx is the request's fault (UsageError with the server's message, which names the field); another
+ * status than 200 is an OperationError; a 200 must hold exactly `rows` predictions (else OperationError).
  */
-export function parsePredictions(status: number, body: Buffer | string, rows?: number): Prediction[] {
+export function predictionsOfReply(status: number, body: Buffer | string, rows: number): Prediction[] {
   const text = typeof body === "string" ? body : body.toString("utf8");
-  let parsed: unknown;
+  if (status === 200) return parsePredictions(text, rows, "the model");
+  const error = errorOf(text);
+  if (status >= 400 && status < 500) throw new UsageError(error ?? `the model refused the request (${status})`);
+  throw new OperationError(`the model failed (${status}): ${error ?? text.slice(0, 200)}`);
+}
+
+/** The contract's `{"error": "..."}` message, when the body is that. */
+function errorOf(text: string): string | undefined {
   try {
-    parsed = JSON.parse(text);
+    const error = (JSON.parse(text) as { error?: unknown } | null)?.error;
+    return typeof error === "string" ? error : undefined;
   } catch {
-    throw new OperationError(`the model answered ${status} with a body that is not JSON: ${text.slice(0, 200)}`);
+    return undefined;
   }
-  const error = (parsed as { error?: unknown }).error;
-  if (status >= 400 && status < 500) throw new UsageError(typeof error === "string" ? error : `the model refused the request (${status})`);
-  if (status !== 200) throw new OperationError(`the model failed (${status}): ${typeof error === "string" ? error : text.slice(0, 200)}`);
-  const predictions = (parsed as { predictions?: unknown }).predictions;
-  if (!Array.isArray(predictions)) throw new OperationError(`the model's answer has no "predictions" list: ${text.slice(0, 200)}`);
-  const out = predictions.map((p: unknown, i): Prediction => {
-    const { label, probability } = (p ?? {}) as { label?: unknown; probability?: unknown };
-    if ((label !== 0 && label !== 1) || typeof probability !== "number") throw new OperationError(`prediction ${i + 1} is not {"label": 0|1, "probability": <number>}: ${JSON.stringify(p)}`);
-    return { label, probability };
-  });
-  if (rows !== undefined && out.length !== rows) throw new OperationError(`the model answered ${out.length} predictions for ${rows} rows`);
-  return out;
 }

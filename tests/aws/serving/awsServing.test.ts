@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { ModelError } from "@aws-sdk/client-sagemaker-runtime";
-import { awsServing, jsonInstances } from "../../../automation/aws/serving";
+import { awsServing } from "../../../automation/aws/serving";
+import { jsonInstances } from "../../../automation/serving/batching";
 import type { DeployOperation } from "../../../automation/core/deployOperation";
 import { OperationError, UsageError } from "../../../automation/core/errors";
 import type { PredictRequest } from "../../../automation/serving/serving";

@@ -4,7 +4,7 @@
  * whose status follows a timeline, an InvokeEndpoint that answers one prediction per row.
  */
 import type { DescribeModelPackageOutput } from "@aws-sdk/client-sagemaker";
-import { csvRows, jsonInstances } from "../../../automation/aws/serving/batching";
+import { csvRows, jsonInstances } from "../../../automation/serving/batching";
 import type { EndpointState } from "../../../automation/aws/serving/endpointWaiter";
 import type { InvokeInput, ServingApis } from "../../../automation/aws/serving/servingApis";
 import type { ChangeSummary } from "../../../automation/deploy/changes";

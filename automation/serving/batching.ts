@@ -1,17 +1,22 @@
 /**
- * Splitting a predict request into InvokeEndpoint calls that each stay within the endpoint's payload
- * limit (6 MB real-time, 4 MB serverless), rows kept in order. Pure: no AWS, no I/O.
+ * Splitting a predict request into requests that each stay within the target's payload limit (6 MB on a
+ * real-time endpoint and on the local server, 4 MB on a serverless endpoint), rows kept in order. Used by
+ * every target's predict; pure: no AWS, no I/O.
  */
 import { parse as parseCsv } from "csv-parse/sync";
 import { stringify as stringifyCsv } from "csv-stringify/sync";
-import { UsageError } from "../../core/errors";
-import type { PredictRequest, ServingMode } from "../../serving/serving";
+import { UsageError } from "../core/errors";
+import type { PredictRequest, ServingMode } from "./serving";
 
-/** InvokeEndpoint's request body limit on a provisioned (real-time) endpoint: 6 MB (API Body maximum length 6291456). */
+/**
+ * InvokeEndpoint's request body limit on a provisioned (real-time) endpoint: 6 MB (API Body maximum
+ * length 6291456). The local server enforces the same (413 above it).
+ */
 export const REALTIME_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 /** A serverless endpoint takes at most 4 MB per request (and answers at most 4 MB). */
 export const SERVERLESS_PAYLOAD_LIMIT_BYTES = 4 * 1024 * 1024;
 
+/** The request body limit of what serves in `mode`: 4 MB serverless, else 6 MB (provisioned, local). */
 export function payloadLimitBytes(mode: ServingMode): number {
   return mode === "serverless" ? SERVERLESS_PAYLOAD_LIMIT_BYTES : REALTIME_PAYLOAD_LIMIT_BYTES;
 }

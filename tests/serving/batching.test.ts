@@ -1,19 +1,21 @@
 import { strict as assert } from "node:assert";
-import { batchRequest, csvRows, jsonInstances, payloadLimitBytes, REALTIME_PAYLOAD_LIMIT_BYTES, SERVERLESS_PAYLOAD_LIMIT_BYTES } from "../../../automation/aws/serving/batching";
-import { UsageError } from "../../../automation/core/errors";
-import type { PredictRequest } from "../../../automation/serving/serving";
+import { batchRequest, csvRows, jsonInstances, payloadLimitBytes, REALTIME_PAYLOAD_LIMIT_BYTES, SERVERLESS_PAYLOAD_LIMIT_BYTES } from "../../automation/serving/batching";
+import { UsageError } from "../../automation/core/errors";
+import { predictRequestFromFile } from "../../automation/serving/predictInput";
+import type { PredictRequest } from "../../automation/serving/serving";
 
 const HEADER = "PassengerId,Pclass,Name,Sex,Age\n";
 const csv = (rows: string[]): PredictRequest => ({ contentType: "text/csv", body: HEADER + rows.map((r) => `${r}\n`).join(""), rows: rows.length });
 const json = (instances: unknown[]): PredictRequest => ({ contentType: "application/json", body: JSON.stringify({ instances }), rows: instances.length });
 const bytes = (text: string) => Buffer.byteLength(text);
 
-describe("aws serving: batching under the payload limit", () => {
-  it("uses 6 MB for a provisioned endpoint and 4 MB for a serverless one", () => {
+describe("serving: batching under the payload limit", () => {
+  it("uses 6 MB for a provisioned endpoint and the local server, 4 MB for a serverless one", () => {
     assert.equal(REALTIME_PAYLOAD_LIMIT_BYTES, 6_291_456);
     assert.equal(SERVERLESS_PAYLOAD_LIMIT_BYTES, 4_194_304);
     assert.equal(payloadLimitBytes("provisioned"), REALTIME_PAYLOAD_LIMIT_BYTES);
     assert.equal(payloadLimitBytes("serverless"), SERVERLESS_PAYLOAD_LIMIT_BYTES);
+    assert.equal(payloadLimitBytes("local"), REALTIME_PAYLOAD_LIMIT_BYTES, "the local server enforces a real-time endpoint's limit");
   });
 
   it("sends a request within the limit as given, byte for byte", () => {
@@ -116,5 +118,23 @@ describe("aws serving: batching under the payload limit", () => {
 
   it("an empty request makes no request", () => {
     assert.deepEqual(batchRequest(json([]), 1000), []);
+  });
+
+  it("splits a parsed --data request (CSV and JSON array) into batches under the limit, each a complete request, rows in order", () => {
+    const rows = Array.from({ length: 50 }, (_, i) => `${(i % 3) + 1},"Name, Mr. ${"x".repeat(i)}",male`);
+    const big = predictRequestFromFile(Buffer.from(`Pclass,Name,Sex\n${rows.join("\n")}\n`), "big.csv");
+    const batches = batchRequest(big, 400);
+    assert.ok(batches.length > 3);
+    assert.ok(batches.every((b) => Buffer.byteLength(b.body) <= 400 && b.body.startsWith("Pclass,Name,Sex\n")));
+    assert.equal(batches.reduce((n, b) => n + b.rows, 0), 50);
+    const names = batches.flatMap((b) => b.body.split("\n").slice(1, -1));
+    assert.deepEqual(names, rows);
+
+    const records = Array.from({ length: 30 }, (_, i) => ({ Pclass: 1, Sex: "male", Name: "y".repeat(i) }));
+    const json = predictRequestFromFile(Buffer.from(JSON.stringify(records)), "r.json");
+    const parts = batchRequest(json, 300);
+    assert.ok(parts.length > 2 && parts.every((b) => Buffer.byteLength(b.body) <= 300));
+    assert.deepEqual(parts.flatMap((b) => (JSON.parse(b.body) as { instances: unknown[] }).instances), records);
+    assert.deepEqual(batchRequest(json, payloadLimitBytes("local")), [json], "under the local server's 6 MB it is one request");
   });
 });

@@ -1,32 +1,9 @@
 /**
- * Reading an endpoint's answer (the HTTP contract, docs/architecture.md §8) and its errors: a body
- * `{"predictions": [{"label": 0|1, "probability": p}, ...]}` with one prediction per row, and the
- * container's 4xx (a bad record) as a UsageError that names the container's message.
+ * An InvokeEndpoint failure as the error to show (the parsing of a successful answer is shared:
+ * serving/predictions.ts): the container's 4xx (a bad record) as a UsageError naming its message.
  */
 import { OperationError, UsageError } from "../../core/errors";
-import type { Prediction } from "../../serving/serving";
 import { credentialsError, describeAwsError, errorName } from "../awsErrors";
-
-/** The predictions of a response body, checked against the contract: exactly `rows` of them, in order. */
-export function parsePredictions(body: string, rows: number, endpointName: string): Prediction[] {
-  const wrong = (why: string) => new OperationError(`endpoint ${endpointName} answered outside the HTTP contract: ${why}`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    throw wrong(`the body is not JSON (${JSON.stringify(body.slice(0, 80))})`);
-  }
-  const predictions = typeof parsed === "object" && parsed !== null ? (parsed as { predictions?: unknown }).predictions : undefined;
-  if (!Array.isArray(predictions)) throw wrong('no "predictions" array');
-  if (predictions.length !== rows) throw wrong(`${predictions.length} predictions for ${rows} rows`);
-  return predictions.map((entry: unknown, index): Prediction => {
-    const { label, probability } = (typeof entry === "object" && entry !== null ? entry : {}) as { label?: unknown; probability?: unknown };
-    if ((label !== 0 && label !== 1) || typeof probability !== "number" || !(probability >= 0 && probability <= 1)) {
-      throw wrong(`prediction ${index + 1} is ${JSON.stringify(entry)}, not {"label": 0|1, "probability": 0..1}`);
-    }
-    return { label, probability };
-  });
-}
 
 /** The fields of SageMaker Runtime's ModelError we read. */
 interface ModelErrorFields {
