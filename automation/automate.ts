@@ -12,6 +12,7 @@ import { signalEscalation } from "./core/signals";
 import { nodeSupportNote } from "./aws/nodeSupport";
 import type { EnvironmentFactory } from "./environment";
 import type { OpenServingStack } from "./deploy/servingStack";
+import type { ReadServingOutputs } from "./deploy/servingOutputsReader";
 import type { OpenStack } from "./deploy/stack";
 
 const repoRoot = path.resolve(__dirname, "..");
@@ -74,7 +75,7 @@ function wireEnvironments(): EnvironmentFactory {
   const { compileLocalPipeline, destroyLocal, localHome, openLocalRegistry, openLocalServing, prepareLocal, prewarmPython } = local();
   return environmentFactory({
     repoRoot,
-    aws: { aws: awsTarget, openStack: pulumiStacks(repoRoot), openServingStack: servingStacks(pulumiStacks(repoRoot)), policyPacks: policyPackDirectories(repoRoot), now: Date.now },
+    aws: { aws: awsTarget, openStack: pulumiStacks(repoRoot), openServingStack: servingStacks(pulumiStacks(repoRoot)), readServingOutputs: servingOutputsReader(), policyPacks: policyPackDirectories(repoRoot), now: Date.now },
     local: {
       compile: () => {
         prewarmPython(repoRoot); // a local run usually follows: its Python imports meanwhile (automation/local/prewarm.ts)
@@ -89,6 +90,12 @@ function wireEnvironments(): EnvironmentFactory {
       env: process.env,
     },
   });
+}
+
+/** What a serving stack serves, read with one `pulumi stack output` (no Automation API): `models list` stays light. */
+function servingOutputsReader(): ReadServingOutputs {
+  let read: ReadServingOutputs | undefined;
+  return (env) => (read ??= (require("./deploy/servingOutputsReader") as typeof import("./deploy/servingOutputsReader")).pulumiServingOutputs())(env);
 }
 
 /** The environments' serving stacks, loaded on first use: the serving program brings Pulumi's AWS providers. */

@@ -16,6 +16,7 @@ import { servedPackageProblems, type ServedPackage } from "../../stack/serving";
 import { UsageError } from "../core/errors";
 import { loadStackConfigFile } from "../environment/stackConfigFile";
 import { changeSummary, type ChangeSummary } from "./changes";
+import { servingOutputs } from "./servingOutputsReader";
 import type { OpenServingStack, ServingOutputs, ServingStackDeployer } from "./servingStack";
 import { automation, AutomationStack, pulumiCommandLookup, translate, type OpenStack, type OperationOptions } from "./stack";
 
@@ -139,11 +140,4 @@ class PulumiServingStack implements ServingStackDeployer {
   }
 }
 
-/** The serving stack's outputs, checked: a stack missing one was not deployed by this program. */
-export function servingOutputs(outputs: Readonly<Record<string, string>>, label: string): ServingOutputs {
-  const { endpointName, endpointArn, servedModelPackageArn, mode, updatePolicy } = outputs;
-  if (!endpointName || !endpointArn || !servedModelPackageArn || (mode !== "serverless" && mode !== "provisioned") || (updatePolicy !== "canary" && updatePolicy !== "all-at-once")) {
-    throw new UsageError(`stack ${label} lacks the serving outputs (endpointName, endpointArn, servedModelPackageArn, mode, updatePolicy): it was not deployed by ml-pipeline's serving program; remove it with \`pulumi stack rm ${label}\` or deploy again`);
-  }
-  return { endpointName, endpointArn, servedModelPackageArn, mode, updatePolicy };
-}
+export { servingOutputs } from "./servingOutputsReader";

@@ -10,6 +10,7 @@ import { stackResourceNames } from "../../stack/naming";
 import { pipelineParameterDeclarations, stackPipeline } from "../../stack/stackPipeline";
 import type { AwsTarget, AwsTargetFactory, AwsTargetOptions } from "../aws/target";
 import { OperationError, UsageError } from "../core/errors";
+import type { ReadServingOutputs } from "../deploy/servingOutputsReader";
 import type { OpenServingStack } from "../deploy/servingStack";
 import { assertDestroyable, bucketsThatMustBeEmpty, describeChanges, StackMissingError, type OpenStack } from "../deploy/stack";
 import type { Deployment, DestroyOptions, Environment, EnvironmentPipeline } from "./environment";
@@ -19,6 +20,8 @@ export interface AwsEnvironmentDeps {
   readonly openStack: OpenStack;
   /** Opens an environment's serving stack (project `ml-pipeline-serving`), which holds its endpoint. */
   readonly openServingStack: OpenServingStack;
+  /** Reads a serving stack's outputs cheaply (what is served, for `models list`); default: through openServingStack. */
+  readonly readServingOutputs?: ReadServingOutputs;
   /** Policy packs (directories) every preview and deploy enforces. */
   readonly policyPacks: readonly string[];
   readonly now: () => number;
@@ -126,6 +129,7 @@ export function awsEnvironment(config: StackConfig, deps: AwsEnvironmentDeps): E
         groupArn,
         apis: () => aws().servingApis(),
         openServingStack: deps.openServingStack,
+        ...(deps.readServingOutputs ? { readServingOutputs: deps.readServingOutputs } : {}),
         verifyCredentials: () => aws().verifyCredentials(config.accountId),
       });
     },

@@ -5,6 +5,7 @@
  * training stack is never touched.
  */
 import { UsageError } from "../../core/errors";
+import type { ReadServingOutputs } from "../../deploy/servingOutputsReader";
 import type { OpenServingStack } from "../../deploy/servingStack";
 import type { EnvironmentServing, ServedModel } from "../../serving/serving";
 import { systemClock, type Clock, type PollSchedule } from "../clock";
@@ -22,6 +23,11 @@ export interface AwsServingDeps {
   readonly apis: () => Promise<ServingApis>;
   /** Opens the environment's serving stack (never creates it: its `up` does). */
   readonly openServingStack: OpenServingStack;
+  /**
+   * Reads the serving stack's outputs without opening it (one `pulumi stack output`, short timeout), for
+   * `served()`, which `models list` calls. Default: the opened stack's outputs.
+   */
+  readonly readServingOutputs?: ReadServingOutputs;
   /** Fails with a UsageError when the credentials are missing or for another account. */
   readonly verifyCredentials: () => Promise<void>;
   /** Poll waits (default: the system clock). */
@@ -38,7 +44,7 @@ export function awsServing(deps: AwsServingDeps): EnvironmentServing {
   const now = deps.now ?? (() => performance.now());
 
   async function served(): Promise<ServedModel | undefined> {
-    const outputs = await (await deps.openServingStack(env)).outputs();
+    const outputs = deps.readServingOutputs ? await deps.readServingOutputs(env) : await (await deps.openServingStack(env)).outputs();
     if (!outputs) return undefined;
     return {
       version: versionOfPackageArn(outputs.servedModelPackageArn),

@@ -125,6 +125,21 @@ describe("aws serving: deploy, predict, undeploy (fakes)", () => {
     assert.deepEqual(await w.serving.served(), { version: 2, packageArn: packageArn(2), endpointName: "ml-dev-endpoint", endpointArn: "arn:aws:sagemaker:eu-west-1:111111111111:endpoint/ml-dev-endpoint", mode: "serverless" });
   });
 
+  it("served() reads the outputs through readServingOutputs when given, without opening the serving stack", async () => {
+    const calls: string[] = [];
+    const outputs = { endpointName: "ml-dev-endpoint", endpointArn: "arn:aws:sagemaker:eu-west-1:111111111111:endpoint/ml-dev-endpoint", servedModelPackageArn: packageArn(7), mode: "provisioned" as const, updatePolicy: "canary" as const };
+    const serving = awsServing({
+      env: "dev",
+      groupArn: GROUP_ARN,
+      apis: async () => assert.fail("no AWS call"),
+      openServingStack: async () => assert.fail("the serving stack is not opened"),
+      readServingOutputs: async (env) => (calls.push(`read ${env}`), outputs),
+      verifyCredentials: async () => undefined,
+    });
+    assert.deepEqual(await serving.served(), { version: 7, packageArn: packageArn(7), endpointName: outputs.endpointName, endpointArn: outputs.endpointArn, mode: "provisioned" });
+    assert.deepEqual(calls, ["read dev"]);
+  });
+
   it("predict: nothing served is a UsageError pointing at deploy; another --version is one naming how to serve it", async () => {
     const w = world();
     const signal = new AbortController().signal;
