@@ -5,18 +5,7 @@
  * age and family as in the real data, so the model has something to learn. Seeded: the same
  * (rows, seed) gives byte-identical CSV on every platform and Node version.
  */
-
-/** Small seeded PRNG (mulberry32), as automation/data/split.ts uses. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../automation/data/split";
 
 export const SYNTHETIC_HEADER = "PassengerId,Survived,Pclass,Name,Sex,Age,SibSp,Parch,Ticket,Fare,Cabin,Embarked";
 
@@ -59,7 +48,7 @@ function passenger(id: number, next: () => number): string {
 /** `rows` synthetic passengers as a Kaggle-schema CSV (header, LF line ends). */
 export function syntheticTitanicCsv(rows: number, seed = 1912): Buffer {
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`rows must be a positive integer, not ${rows}`);
-  const next = random(seed);
+  const next = seededRandom(seed);
   const chunks: Buffer[] = [Buffer.from(`${SYNTHETIC_HEADER}\n`)];
   const CHUNK_ROWS = 50_000;
   for (let start = 0; start < rows; start += CHUNK_ROWS) {

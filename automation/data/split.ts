@@ -42,7 +42,7 @@ export interface SplitOptions {
 }
 
 /** Small seeded PRNG (mulberry32): the same sequence on every platform and Node version. */
-function random(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -96,7 +96,7 @@ export function splitCsv(csv: Buffer | string, options: SplitOptions): Split {
     if (byClass.get(label)!.length < 5) throw new UsageError(`${options.source}: only ${byClass.get(label)!.length} rows with ${options.target}=${label}; at least 5 per class are needed to split`);
   }
 
-  const next = random(SPLIT_SEED);
+  const next = seededRandom(SPLIT_SEED);
   const testRows = new Set<number>();
   for (const label of labels) {
     const members = byClass.get(label)!;
